@@ -1,0 +1,223 @@
+"""Render anonymised DICOM and scrubbed photos to WebP thumbnails, previews and viewer frames.
+
+Speed matters because a series can hold hundreds of slices: grey levels come from a cached
+lookup table (see :mod:`media_pipeline.core.lut`), the thumbnail is resized from the preview
+rather than from the full frame, WebP uses a fast encoder method, and frames are decoded one
+at a time so memory stays at one frame whatever the series length.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+from pydicom import Dataset
+from pydicom.pixels import apply_color_lut, get_decoder
+from pydicom.pixels.decoders.base import Decoder
+
+from media_pipeline.core.errors import MediaRejected
+from media_pipeline.core.lut import grey_mapper
+from media_pipeline.core.photos import DEFAULT_MAX_PIXELS, load_photo
+
+THUMBNAIL_SIZE = 256
+PREVIEW_SIZE = 1024
+# method 0 encodes ~3x faster than the default 4 for a few percent more bytes at quality 80.
+WEBP_OPTIONS = {"quality": 80, "method": 0}
+
+
+@dataclass
+class Rendered:
+    """WebP renditions: ``frames`` holds every frame of a multi-frame image, else is empty.
+
+    ``width``/``height`` are the source dimensions; ``frame_count`` the number of frames.
+    """
+
+    thumbnail: bytes
+    preview: bytes
+    frames: list[bytes] = field(default_factory=list)
+    width: int = 0
+    height: int = 0
+    frame_count: int = 1
+
+
+def render_dicom(
+    ds: Dataset,
+    *,
+    thumbnail_size: int = THUMBNAIL_SIZE,
+    preview_size: int = PREVIEW_SIZE,
+    all_frames: bool = True,
+) -> Rendered:
+    """Render ``ds`` for display; the middle frame is the key image for thumbnail and preview.
+
+    Applies the modality LUT, the VOI LUT or first window (a percentile window when there is
+    none), MONOCHROME1 inversion, YBR to RGB and palette colour. With ``all_frames`` every
+    frame of a multi-frame image is also rendered at preview size into ``frames``.
+    Raises :class:`MediaRejected` when pixel data is missing, too large or undecodable.
+    """
+    rows, columns, frame_count = _pixel_geometry(ds)
+    decoder = _decoder(ds)
+    key = frame_count // 2
+    key_frame, meta = _decode_frame(decoder, ds, key)
+    to_display = _display_mapper(ds, key_frame, meta)
+
+    def render(frame: np.ndarray) -> Image.Image:
+        return fit(Image.fromarray(to_display(frame)), preview_size)
+
+    preview_image = render(key_frame)
+    del key_frame  # a series is rendered slice after slice: hold no array longer than needed
+    preview = encode_webp(preview_image)
+    thumbnail = encode_webp(fit(preview_image, thumbnail_size))
+    frames: list[bytes] = []
+    if all_frames and frame_count > 1:
+        others = [index for index in range(frame_count) if index != key]
+        frames = [encode_webp(render(frame)) for frame in _iter_frames(decoder, ds, others)]
+        frames.insert(key, preview)
+    return Rendered(thumbnail, preview, frames, columns, rows, frame_count)
+
+
+def render_photo(
+    data: bytes,
+    *,
+    thumbnail_size: int = THUMBNAIL_SIZE,
+    preview_size: int = PREVIEW_SIZE,
+) -> Rendered:
+    """Thumbnail and preview of a photo already passed through ``scrub_photo``."""
+    image, _ = load_photo(data)
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "A" in image.mode else "RGB")
+    preview_image = fit(image, preview_size)
+    return Rendered(
+        thumbnail=encode_webp(fit(preview_image, thumbnail_size)),
+        preview=encode_webp(preview_image),
+        width=image.width,
+        height=image.height,
+    )
+
+
+def fit(image: Image.Image, size: int) -> Image.Image:
+    """Return ``image`` scaled down (never up) so its longer side is at most ``size``."""
+    longest = max(image.size)
+    if longest <= size:
+        return image
+    target = (
+        max(1, round(image.width * size / longest)),
+        max(1, round(image.height * size / longest)),
+    )
+    # reducing_gap=1: box-reduce by the integer factor first, then one cheap bilinear pass.
+    return image.resize(target, Image.Resampling.BILINEAR, reducing_gap=1.0)
+
+
+def encode_webp(image: Image.Image) -> bytes:
+    """Encode ``image`` as lossy WebP with the project's speed/quality trade-off."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="WEBP", **WEBP_OPTIONS)
+    return buffer.getvalue()
+
+
+def _pixel_geometry(ds: Dataset) -> tuple[int, int, int]:
+    if "PixelData" not in ds:
+        if "FloatPixelData" in ds or "DoubleFloatPixelData" in ds:
+            raise MediaRejected(
+                "Floating-point pixel data (parametric maps) cannot be displayed yet.",
+                code="unsupported_pixels",
+            )
+        raise MediaRejected("The DICOM file contains no image.", code="no_pixel_data")
+    try:
+        rows, columns = int(ds.Rows), int(ds.Columns)
+        frame_count = int(ds.get("NumberOfFrames") or 1)
+    except (AttributeError, TypeError, ValueError):
+        raise _undecodable() from None
+    if rows <= 0 or columns <= 0 or frame_count <= 0:
+        raise _undecodable()
+    if rows * columns > DEFAULT_MAX_PIXELS:
+        raise MediaRejected(
+            "The DICOM image is too large to display (whole-slide images are not supported).",
+            code="too_large",
+        )
+    return rows, columns, frame_count
+
+
+def _decoder(ds: Dataset) -> Decoder:
+    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    if syntax is None:
+        raise MediaRejected(
+            "The DICOM file does not say how its pixels are encoded (no transfer syntax).",
+            code="undecodable_pixels",
+        )
+    try:
+        decoder = get_decoder(syntax)
+    except NotImplementedError:
+        decoder = None
+    if decoder is None or not decoder.is_available:
+        raise MediaRejected(
+            "The DICOM pixel compression is not supported; export the images uncompressed.",
+            code="undecodable_pixels",
+        )
+    return decoder
+
+
+def _decode_frame(decoder: Decoder, ds: Dataset, index: int) -> tuple[np.ndarray, dict]:
+    try:
+        return decoder.as_array(ds, index=index, as_rgb=True)
+    except Exception:
+        # Decoders raise many types; `from None` keeps their messages out of logs and reasons.
+        raise _undecodable() from None
+
+
+def _iter_frames(decoder: Decoder, ds: Dataset, indices: list[int]):
+    frames = decoder.iter_array(ds, indices=indices, as_rgb=True)
+    while True:
+        try:
+            frame, _ = next(frames)
+        except StopIteration:
+            return
+        except Exception:
+            raise _undecodable() from None
+        yield frame
+
+
+def _display_mapper(
+    ds: Dataset, key_frame: np.ndarray, meta: dict
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Choose how decoded frames become uint8 grey (H, W) or RGB (H, W, 3) arrays."""
+    interpretation = str(
+        meta.get("photometric_interpretation") or ds.get("PhotometricInterpretation", "")
+    ).strip()
+    if key_frame.ndim == 3:
+        shift = max(int(ds.get("BitsStored") or 8) - 8, 0)
+        return lambda frame: _narrow(frame, shift)
+    if interpretation == "PALETTE COLOR":
+        return _palette_mapper(ds)
+    if interpretation in ("MONOCHROME1", "MONOCHROME2"):
+        return grey_mapper(ds, key_frame)
+    raise MediaRejected(
+        "The DICOM colour encoding is not supported for display.", code="undecodable_pixels"
+    )
+
+
+def _palette_mapper(ds: Dataset) -> Callable[[np.ndarray], np.ndarray]:
+    def to_rgb(frame: np.ndarray) -> np.ndarray:
+        try:
+            rgb = apply_color_lut(frame, ds)
+        except (ValueError, KeyError, AttributeError, IndexError):
+            raise MediaRejected(
+                "The DICOM palette colour table is missing or damaged.",
+                code="undecodable_pixels",
+            ) from None
+        return _narrow(rgb, 8 if rgb.dtype.itemsize > 1 else 0)
+
+    return to_rgb
+
+
+def _narrow(frame: np.ndarray, shift: int) -> np.ndarray:
+    if frame.dtype == np.uint8 and shift == 0:
+        return frame
+    return np.clip(frame >> shift, 0, 255).astype(np.uint8)
+
+
+def _undecodable() -> MediaRejected:
+    return MediaRejected(
+        "The DICOM image data is missing, damaged or cannot be decoded.",
+        code="undecodable_pixels",
+    )
