@@ -1,0 +1,68 @@
+"""Profile pages for clinicians and the verification queue for editors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .forms import ProfileEditForm, RejectForm
+from .models import ClinicianProfile, Verification
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    profile = getattr(request.user, "clinician_profile", None)
+    if profile is None:
+        return TemplateResponse(request, "accounts/no_profile.html", status=404)
+    form = ProfileEditForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("accounts:profile")
+    return TemplateResponse(request, "accounts/profile.html", {"form": form, "profile": profile})
+
+
+def _require_editor(request):
+    if not (request.user.is_authenticated and request.user.is_editor):
+        raise PermissionDenied
+
+
+def verification_queue(request):
+    """Wagtail admin view: pending applications, oldest first."""
+    _require_editor(request)
+    pending = (
+        ClinicianProfile.objects.filter(status=Verification.PENDING)
+        .select_related("user", "specialty")
+        .order_by("created_at")
+    )
+    return TemplateResponse(
+        request,
+        "accounts/admin/verification_queue.html",
+        {"pending": pending, "reject_form": RejectForm()},
+    )
+
+
+@require_POST
+def verify(request, profile_id: int):
+    _require_editor(request)
+    profile = get_object_or_404(ClinicianProfile, pk=profile_id)
+    services.verify_clinician(profile, by=request.user)
+    messages.success(request, f"{profile.full_name} is now verified.")
+    return redirect("accounts_verification_queue")
+
+
+@require_POST
+def reject(request, profile_id: int):
+    _require_editor(request)
+    profile = get_object_or_404(ClinicianProfile, pk=profile_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason: the applicant sees it and can correct it.")
+        return redirect("accounts_verification_queue")
+    services.reject_clinician(profile, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, f"{profile.full_name} was told why they were not verified.")
+    return redirect("accounts_verification_queue")

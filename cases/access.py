@@ -1,0 +1,51 @@
+"""Who may see clinical content. Every view and page serve goes through here."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+
+
+def can_view_cases(user) -> bool:
+    return bool(user.is_authenticated and getattr(user, "can_view_cases", False))
+
+
+def deny(request):
+    """The response for someone who may not see clinical content.
+
+    Anonymous users are sent to log in; signed-in users who are not (yet) verified get a page
+    that says where their verification stands, with a 403.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    profile = getattr(request.user, "clinician_profile", None)
+    return TemplateResponse(
+        request, "accounts/verification_pending.html", {"profile": profile}, status=403
+    )
+
+
+def require_case_access(view):
+    """Decorator for function views that show clinical content."""
+
+    def wrapped(request, *args, **kwargs):
+        if not can_view_cases(request.user):
+            return deny(request)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+class VerifiedOnlyPageMixin:
+    """Wagtail pages that only verified clinicians and editors may see, previews included."""
+
+    def serve(self, request, *args, **kwargs):
+        if not can_view_cases(request.user):
+            return deny(request)
+        return super().serve(request, *args, **kwargs)
+
+    def serve_preview(self, request, mode_name):
+        if not can_view_cases(request.user):
+            raise PermissionDenied
+        return super().serve_preview(request, mode_name)

@@ -1,0 +1,16 @@
+from .consent import CaseConsent
+from .pages import CaseDifferential, CaseIndexPage, CasePage, CaseTag
+from .taxonomy import BodySystem, Condition, Specialty
+from .workflow import ClinicalReviewTask
+
+__all__ = [
+    "BodySystem",
+    "CaseConsent",
+    "CaseDifferential",
+    "CaseIndexPage",
+    "CasePage",
+    "CaseTag",
+    "ClinicalReviewTask",
+    "Condition",
+    "Specialty",
+]

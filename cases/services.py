@@ -1,0 +1,153 @@
+"""Write operations on cases: drafts, consent, submission for review, limits."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from wagtail.models import Page, WorkflowState
+
+from .models import CaseConsent, CaseDifferential, CaseIndexPage, CasePage, Condition
+
+CASE_FIELDS = (
+    "title",
+    "summary",
+    "history",
+    "examination",
+    "imaging_findings",
+    "diagnosis",
+    "certainty",
+    "management_outcome",
+    "learning_points",
+    "discussion_references",
+    "specialty",
+    "age_band",
+    "sex",
+    "case_mode",
+    "licence",
+)
+
+
+@dataclass(frozen=True)
+class CaseData:
+    """Everything an author enters, already validated by a form or an importer."""
+
+    fields: dict
+    body_systems: list
+    tags: list[str]
+    differentials: list  # Condition instances or free-text strings
+
+
+def case_index() -> CaseIndexPage:
+    index = CaseIndexPage.objects.first()
+    if index is None:
+        raise ValidationError("The site has no case index page yet: run the migrations.")
+    return index
+
+
+def _apply(page: CasePage, data: CaseData) -> None:
+    for name in CASE_FIELDS:
+        if name in data.fields:
+            setattr(page, name, data.fields[name])
+    page.body_systems.set(data.body_systems)
+    page.tags.set(data.tags, clear=True)
+    page.differentials.set(
+        [
+            CaseDifferential(condition=item, sort_order=i)
+            if isinstance(item, Condition)
+            else CaseDifferential(free_text=item, sort_order=i)
+            for i, item in enumerate(data.differentials)
+        ]
+    )
+
+
+@transaction.atomic
+def create_draft(author, data: CaseData, *, external_id: str = "") -> CasePage:
+    """A new, unpublished case owned by ``author``, saved as a revision they own."""
+    page = CasePage(owner=author, live=False, external_id=external_id)
+    _apply(page, data)
+    case_index().add_child(instance=page)
+    page.save_revision(user=author, log_action=True)
+    return page
+
+
+@transaction.atomic
+def update_draft(page: CasePage, author, data: CaseData) -> CasePage:
+    """Save edits as a new revision. A published case stays live until review approves."""
+    draft = page.get_latest_revision_as_object()
+    _apply(draft, data)
+    draft.save_revision(user=author, log_action=True)
+    return draft
+
+
+def record_consent(page: Page, user, basis: str) -> CaseConsent:
+    consent = CaseConsent(page=page, user=user, basis=basis)
+    consent.full_clean(exclude=["page", "user"])
+    consent.save()
+    return consent
+
+
+def awaiting_review_count(user) -> int:
+    owned = [str(pk) for pk in CasePage.objects.filter(owner=user).values_list("pk", flat=True)]
+    return WorkflowState.objects.filter(
+        status=WorkflowState.STATUS_IN_PROGRESS,
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=owned,
+    ).count()
+
+
+def check_submission_allowed(user) -> None:
+    """New contributors may only have a few cases waiting for review at once."""
+    limits = settings.CASEBOOK_CASES
+    if user.is_editor:
+        return
+    published = CasePage.objects.live().filter(owner=user).count()
+    if published >= limits["NEW_CONTRIBUTOR_PUBLISHED_THRESHOLD"]:
+        return
+    cap = limits["NEW_CONTRIBUTOR_MAX_AWAITING_REVIEW"]
+    threshold = limits["NEW_CONTRIBUTOR_PUBLISHED_THRESHOLD"]
+    if awaiting_review_count(user) >= cap:
+        raise ValidationError(
+            f"New contributors can have at most {cap} cases awaiting review at once. "
+            "Your next case can be submitted when an editor has reviewed one of these; "
+            f"the limit lifts after {threshold} published cases."
+        )
+
+
+@transaction.atomic
+def submit_for_review(page: CasePage, user, consent_basis: str) -> WorkflowState:
+    """Record the consent attestation and start (or resume) the review workflow."""
+    if page.owner_id != user.pk:
+        raise PermissionDenied("Only the author can submit this case.")
+    if not consent_basis:
+        raise ValidationError("Confirm consent, or that the case cannot identify the patient.")
+    current = page.current_workflow_state
+    if current and current.status == WorkflowState.STATUS_IN_PROGRESS:
+        raise ValidationError("This case is already awaiting review.")
+    if current and current.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        record_consent(page, user, consent_basis)
+        current.resume(user)
+        return current
+    check_submission_allowed(user)
+    workflow = page.get_workflow()
+    if workflow is None:
+        raise ValidationError("No review workflow is set up for cases: ask an administrator.")
+    record_consent(page, user, consent_basis)
+    return workflow.start(page, user)
+
+
+def author_status(page: CasePage) -> tuple[str, str]:
+    """(status label, message for the author) for the "My cases" list."""
+    state = page.current_workflow_state
+    if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        rejected = state.task_states.filter(status="rejected").order_by("-finished_at").first()
+        message = rejected.comment if rejected else ""
+        return "Changes requested", message
+    if state and state.status == WorkflowState.STATUS_IN_PROGRESS:
+        return "Awaiting review", ""
+    if page.live and page.has_unpublished_changes:
+        return "Published (unsubmitted edits)", ""
+    if page.live:
+        return "Published", ""
+    return "Draft", ""

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.my_cases, name="mine"),
+    path("new/", views.case_create, name="create"),
+    path("<int:page_id>/edit/", views.case_edit, name="edit"),
+    path("<int:page_id>/preview/", views.case_preview, name="preview"),
+    path("<int:page_id>/submit/", views.case_submit, name="submit"),
+]
