@@ -1,0 +1,102 @@
+"""Safe iteration over the members of an uploaded zip study.
+
+Whole-archive limits (entries, total uncompressed size, compression ratio) reject the archive
+before anything is decompressed, using the sizes declared in the central directory; zipfile
+stops reading a member at its declared size and checks its CRC, so the declarations bound the
+work. Member-level problems (unsafe paths, links, nested archives, encryption) reject only
+that member.
+"""
+
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import BinaryIO
+
+from media_pipeline.core.errors import MediaRejected
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Bounds for one archive; the defaults suit a study of a few thousand slices."""
+
+    max_entries: int = 10_000
+    max_total_bytes: int = 4 << 30
+    max_member_bytes: int = 1 << 30
+    max_ratio: float = 200.0
+
+
+@dataclass(frozen=True)
+class Member:
+    """One archive member: a safe relative ``name`` and its ``data``, or why it is rejected."""
+
+    name: str
+    data: bytes | None
+    rejected: str | None = None
+
+
+def safe_member_name(raw: str) -> str | None:
+    """The member's path as a safe relative POSIX path, or None if it could escape or is odd.
+
+    Absolute paths, drive letters, ``..`` components and empty names are unsafe (zip-slip).
+    """
+    name = raw.replace("\\", "/")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return None
+    parts = [part for part in PurePosixPath(name).parts if part not in ("", ".")]
+    if not parts or ".." in parts or any("\0" in part for part in parts):
+        return None
+    return "/".join(parts)
+
+
+def iter_members(source: str | BinaryIO, limits: ArchiveLimits | None = None) -> Iterator[Member]:
+    """Yield each file member of the zip at ``source`` (a path or binary file), one at a time.
+
+    Raises ``MediaRejected`` when the file is not a zip or breaks a whole-archive limit.
+    Directory entries are skipped.
+    """
+    limits = limits or ArchiveLimits()
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise MediaRejected("the archive is not a valid zip file", code="bad_archive") from exc
+    with archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+        _check_limits(infos, limits)
+        for info in infos:
+            yield _read_member(archive, info, limits)
+
+
+def _check_limits(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
+    if len(infos) > limits.max_entries:
+        raise MediaRejected("the archive has too many entries", code="archive_limit")
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_total_bytes:
+        raise MediaRejected("the archive is too large when unpacked", code="archive_limit")
+    compressed = sum(info.compress_size for info in infos)
+    if total > limits.max_ratio * max(compressed, 1):
+        raise MediaRejected(
+            "the archive's compression ratio is too high (possible zip bomb)", code="archive_limit"
+        )
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits) -> Member:
+    name = safe_member_name(info.filename)
+    if name is None:
+        return Member(info.filename, None, "unsafe path in archive")
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return Member(name, None, "links inside archives are not accepted")
+    if info.flag_bits & 0x1:
+        return Member(name, None, "encrypted archive members are not accepted")
+    if info.file_size > limits.max_member_bytes:
+        return Member(name, None, "the archive member is larger than the size limit")
+    if name.lower().endswith(".zip"):
+        return Member(name, None, "nested archives are not accepted")
+    try:
+        data = archive.read(info)
+    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError):
+        return Member(name, None, "the archive member is corrupt")
+    if data.startswith(b"PK\x03\x04"):
+        return Member(name, None, "nested archives are not accepted")
+    return Member(name, data)

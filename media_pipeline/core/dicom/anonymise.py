@@ -1,0 +1,146 @@
+"""Anonymise one DICOM dataset for one case, and write it as a fresh Part 10 file.
+
+The caller creates one ``CaseContext`` per case and passes it for every file of that case, so
+UIDs and dates map the same way across files (references between files keep resolving).
+Datasets are cleaned in place: no copy of an image's pixels is made.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.encaps import encapsulate, generate_frames
+from pydicom.sequence import Sequence
+
+from media_pipeline.core.dicom import profile
+from media_pipeline.core.dicom.burned_in import blank_known_regions, review_reason
+from media_pipeline.core.dicom.clean import DatasetCleaner
+from media_pipeline.core.dicom.jpeg import strip_frame
+from media_pipeline.core.dicom.uids import (
+    IMPLEMENTATION_CLASS_UID,
+    IMPLEMENTATION_VERSION_NAME,
+    UidMapper,
+)
+from media_pipeline.core.dicom.validate import SUPPORTED_COMPRESSED, transfer_syntax
+from media_pipeline.core.errors import MediaRejected
+
+MIN_SHIFT_DAYS, MAX_SHIFT_DAYS = 365, 3650
+
+
+@dataclass
+class CaseContext:
+    """Everything that must stay the same across the files of one case.
+
+    ``key`` keys the UID mapping (keep it secret, never store it with the output);
+    ``date_shift_days`` is added to every date; ``pseudonym`` replaces name and patient ID.
+    """
+
+    key: bytes = field(repr=False)
+    date_shift_days: int
+    pseudonym: str
+    map_uid: UidMapper = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        self.map_uid = UidMapper(self.key)
+
+    @classmethod
+    def new(cls, pseudonym: str) -> "CaseContext":
+        """A context with a fresh random key and a random backwards shift of 1 to 10 years."""
+        shift = MIN_SHIFT_DAYS + secrets.randbelow(MAX_SHIFT_DAYS - MIN_SHIFT_DAYS + 1)
+        return cls(key=secrets.token_bytes(32), date_shift_days=-shift, pseudonym=pseudonym)
+
+
+@dataclass(frozen=True)
+class AnonymiseResult:
+    """The cleaned dataset, and why a person must review its pixels (None when not needed)."""
+
+    dataset: Dataset
+    needs_review: str | None
+
+
+def anonymise_dataset(ds: Dataset, ctx: CaseContext, *, redacted: bool = False) -> AnonymiseResult:
+    """Apply the Casebook profile to ``ds`` in place and return it with its review verdict.
+
+    ``redacted=True`` says a person has already cleaned the pixels: the image is declared free
+    of burned-in text (BurnedInAnnotation NO, Clean Pixel Data option) and is not held for
+    review. Raises ``MediaRejected`` if encapsulated frames are corrupt.
+    """
+    syntax = transfer_syntax(ds)
+    reason = None if redacted else review_reason(ds)
+    if reason:
+        blank_known_regions(ds)
+    DatasetCleaner(ctx.map_uid, ctx.date_shift_days, ctx.pseudonym).clean(ds)
+    if syntax in SUPPORTED_COMPRESSED and "PixelData" in ds:
+        _strip_frames(ds)
+    for keyword in profile.TYPE2_EMPTY_AFTER_CLEANING:
+        if keyword not in ds:
+            setattr(ds, keyword, None)
+    ds.PatientName = ctx.pseudonym
+    ds.PatientID = ctx.pseudonym
+    ds.LongitudinalTemporalInformationModified = "MODIFIED"
+    _declare_deidentification(ds, clean_pixels=redacted)
+    ds.file_meta = _file_meta(ds, syntax)
+    return AnonymiseResult(dataset=ds, needs_review=reason)
+
+
+def release_after_redaction(ds: Dataset) -> Dataset:
+    """Declare an already anonymised dataset clean after an editor redacted its pixels.
+
+    Raises ``ValueError`` if ``ds`` was not produced by ``anonymise_dataset``: releasing is only
+    a change of declarations, never a substitute for anonymising.
+    """
+    codes = {item.get("CodeValue") for item in ds.get("DeidentificationMethodCodeSequence", [])}
+    if ds.get("PatientIdentityRemoved") != "YES" or profile.BASIC_PROFILE[0] not in codes:
+        raise ValueError("the dataset has not been anonymised")
+    _declare_deidentification(ds, clean_pixels=True)
+    return ds
+
+
+def write_dataset(ds: Dataset) -> bytes:
+    """Encode an anonymised dataset as a Part 10 file: zero preamble, Casebook file meta."""
+    ds.preamble = b"\0" * 128
+    ds.file_meta = _file_meta(ds, transfer_syntax(ds))
+    buffer = BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    return buffer.getvalue()
+
+
+def _strip_frames(ds: Dataset) -> None:
+    frames_count = int(ds.get("NumberOfFrames", 1) or 1)
+    try:
+        frames = list(generate_frames(ds.PixelData, number_of_frames=frames_count))
+        stripped = [strip_frame(frame) for frame in frames]
+    except (ValueError, EOFError) as exc:
+        raise MediaRejected("the image data is truncated or corrupt", code="corrupt") from exc
+    if any(a is not b and a != b for a, b in zip(frames, stripped, strict=True)):
+        ds.PixelData = encapsulate(stripped, has_bot=True)
+
+
+def _declare_deidentification(ds: Dataset, *, clean_pixels: bool) -> None:
+    codes = [profile.BASIC_PROFILE, profile.MODIFIED_DATES]
+    method = profile.DEIDENTIFICATION_METHOD
+    if clean_pixels:
+        codes.insert(1, profile.CLEAN_PIXEL_DATA)
+        method += ", CLEAN PIXELS"
+        ds.BurnedInAnnotation = "NO"
+    ds.PatientIdentityRemoved = "YES"
+    ds.DeidentificationMethod = method
+    items = Sequence()
+    for value, meaning in codes:
+        item = Dataset()
+        item.CodeValue = value
+        item.CodingSchemeDesignator = "DCM"
+        item.CodeMeaning = meaning
+        items.append(item)
+    ds.DeidentificationMethodCodeSequence = items
+
+
+def _file_meta(ds: Dataset, syntax: str) -> FileMetaDataset:
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    meta.TransferSyntaxUID = syntax
+    meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
+    meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
+    return meta

@@ -1,0 +1,134 @@
+"""One pass over a dataset, at every depth, applying the profile element by element.
+
+Decisions use only the tag and VR, so elements that are removed are never decoded. The order
+of the rules is the contract:
+
+1. private tags (creators included), group lengths, command and file-meta groups, curve (50xx)
+   and overlay (60xx) groups, and ``ALWAYS_REMOVED`` are removed;
+2. Patient's Name and Patient ID become the case pseudonym;
+3. tags that are neither in Table E.1-1 nor in pydicom's dictionary are removed, whatever their
+   VR (unknown means not known to be safe), and so is every UN element;
+4. SQ: removed or emptied as the table says, otherwise kept and cleaned recursively;
+5. DA/DT: every date is shifted by the case offset (Modified Dates option), whatever the table
+   action, except patient-level dates (group 0010), which are removed or emptied;
+6. the table's X removes; TM is emptied (times of day are not retained); UI is remapped unless
+   a well-known value; Z empties; D writes a fixed dummy value;
+7. otherwise text VRs not on the ``SAFE_TEXT`` whitelist are removed; the rest is kept.
+"""
+
+from collections.abc import Callable
+
+from pydicom.datadict import DicomDictionary
+from pydicom.dataelem import DataElement
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
+
+from media_pipeline.core.dicom import profile
+from media_pipeline.core.dicom.dates import shift_dates
+
+TEXT_VRS = frozenset({"AE", "AS", "LO", "LT", "PN", "SH", "ST", "UC", "UR", "UT"})
+PATIENT_NAME, PATIENT_ID = 0x00100010, 0x00100020
+
+REMOVE, EMPTY, DUMMY, KEEP_CLEANED = "X", "Z", "D", "K"
+
+
+def _resolve(action: str) -> str:
+    """Pick one action from a composite: removal when allowed, else empty, else dummy."""
+    if action == "X/Z/U*":
+        return KEEP_CLEANED  # references stay; the walk remaps every UID inside them
+    for choice in (REMOVE, EMPTY, DUMMY):
+        if choice in action.split("/"):
+            return choice
+    return action  # "U"
+
+
+COMPILED: dict[int, str] = {tag: _resolve(row[0]) for tag, row in profile.TABLE_E1_1.items()}
+COMPILED.update(dict.fromkeys(profile.ALWAYS_REMOVED, REMOVE))
+
+
+def _always_removed(tag: int) -> bool:
+    group = tag >> 16
+    return (
+        group & 1 == 1 or tag & 0xFFFF == 0 or group <= 0x0002 or group & 0xFF00 in (0x5000, 0x6000)
+    )
+
+
+def _text_of(elem) -> str:
+    value = elem.value
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("ascii", "replace")
+    if isinstance(value, str):
+        return value
+    return "\\".join(str(item) for item in value)
+
+
+class DatasetCleaner:
+    """Apply the profile in place to a dataset and every nested item.
+
+    ``map_uid`` maps one UID string; ``date_shift_days`` shifts DA/DT; ``pseudonym`` replaces
+    Patient's Name and Patient ID at any depth.
+    """
+
+    def __init__(self, map_uid: Callable[[str], str], date_shift_days: int, pseudonym: str):
+        self._map_uid = map_uid
+        self._days = date_shift_days
+        self._pseudonym = pseudonym
+
+    def clean(self, ds: Dataset) -> None:
+        """Clean ``ds`` in place, recursing into every kept sequence item."""
+        for tag in list(ds.keys()):
+            self._clean_element(ds, tag)
+
+    def _clean_element(self, ds: Dataset, tag: int) -> None:
+        if _always_removed(tag):
+            del ds[tag]
+            return
+        if tag in (PATIENT_NAME, PATIENT_ID):
+            ds[tag] = DataElement(tag, "PN" if tag == PATIENT_NAME else "LO", self._pseudonym)
+            return
+        action = COMPILED.get(tag)
+        known = DicomDictionary.get(tag)
+        elem = ds.get_item(tag)
+        vr = elem.VR or (known[0] if known else None)
+        if (action is None and known is None) or vr in (None, "UN"):
+            del ds[tag]
+        elif vr == "SQ":
+            self._clean_sequence(ds, tag, action)
+        elif vr in ("DA", "DT"):
+            self._clean_date(ds, tag, vr, elem, action)
+        elif action == REMOVE:
+            del ds[tag]
+        elif vr == "TM":
+            ds[tag] = DataElement(tag, vr, None)
+        elif vr == "UI":
+            mapped = "\\".join(self._map_uid(uid) for uid in _text_of(elem).split("\\"))
+            ds[tag] = DataElement(tag, vr, mapped)
+        elif action == EMPTY:
+            ds[tag] = DataElement(tag, vr, None)
+        elif action == DUMMY:
+            ds[tag] = DataElement(tag, vr, profile.DUMMY_BY_VR.get(vr))
+        elif vr in TEXT_VRS and tag not in profile.SAFE_TEXT:
+            del ds[tag]
+
+    def _clean_sequence(self, ds: Dataset, tag: int, action: str | None) -> None:
+        if action == REMOVE:
+            del ds[tag]
+            return
+        if action in (EMPTY, DUMMY):
+            # A dummy item would have to be invented; an empty sequence says nothing.
+            ds[tag] = DataElement(tag, "SQ", Sequence())
+            return
+        for item in ds[tag].value:
+            self.clean(item)
+
+    def _clean_date(self, ds: Dataset, tag: int, vr: str, elem, action: str | None) -> None:
+        if tag >> 16 == profile.PATIENT_GROUP:
+            if action == REMOVE:
+                del ds[tag]
+            else:
+                ds[tag] = DataElement(tag, vr, None)
+            return
+        shifted = shift_dates(_text_of(elem), self._days)
+        ds[tag] = DataElement(tag, vr, shifted or None)

@@ -1,0 +1,154 @@
+"""Read untrusted bytes as DICOM and accept only image objects the pipeline can clean.
+
+Every rejection raises ``MediaRejected`` with a reason that names the problem, never a value
+from the file, and a short ``code`` for programs.
+"""
+
+import logging
+import os
+import warnings
+from io import BytesIO
+
+from pydicom import dcmread
+from pydicom.dataset import Dataset
+from pydicom.encaps import generate_fragments
+from pydicom.errors import InvalidDicomError
+from pydicom.uid import UID, ExplicitVRLittleEndian, ImplicitVRLittleEndian
+
+from media_pipeline.core.errors import MediaRejected
+
+# pydicom's warnings and log messages quote element values; no value from an untrusted file may
+# reach a log, so they are silenced for the whole process.
+warnings.filterwarnings("ignore", module=r"pydicom(\.|$)")
+logging.getLogger("pydicom").setLevel(logging.CRITICAL)
+
+# rows x columns x frames x samples per pixel; 2^28 is a 512-slice 512x512 volume or a 16k
+# whole-slide tile in colour, far beyond what a case needs, and keeps decoding memory bounded.
+MAX_PIXEL_SAMPLES = 1 << 28
+
+DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
+SEGMENTATION_CLASS = "1.2.840.10008.5.1.4.1.1.66.4"
+RT_IMAGE_CLASS = "1.2.840.10008.5.1.4.1.1.481.1"
+STORAGE_ROOT = "1.2.840.10008.5.1.4.1.1."
+# Object families that carry text, documents, graphics or plans instead of (only) pixels.
+REJECTED_FAMILIES: dict[str, str] = {
+    STORAGE_ROOT + "104": "encapsulated documents (PDF, CDA, 3-D models) are not accepted",
+    STORAGE_ROOT + "88": "structured reports and key-object notes are not accepted",
+    STORAGE_ROOT + "11": "presentation states are not accepted",
+    STORAGE_ROOT + "9": "waveforms are not accepted",
+    STORAGE_ROOT + "481": "radiotherapy plans, structures and records are not accepted",
+    STORAGE_ROOT + "66": "raw data, registrations and fiducials are not accepted",
+}
+# Compressed syntaxes whose frames we can decode and strip of embedded metadata.
+SUPPORTED_COMPRESSED = frozenset(
+    {
+        "1.2.840.10008.1.2.4.50",  # JPEG baseline
+        "1.2.840.10008.1.2.4.51",  # JPEG extended
+        "1.2.840.10008.1.2.4.57",  # JPEG lossless
+        "1.2.840.10008.1.2.4.70",  # JPEG lossless SV1
+        "1.2.840.10008.1.2.4.80",  # JPEG-LS lossless
+        "1.2.840.10008.1.2.4.81",  # JPEG-LS near-lossless
+        "1.2.840.10008.1.2.4.90",  # JPEG 2000 lossless
+        "1.2.840.10008.1.2.4.91",  # JPEG 2000
+        "1.2.840.10008.1.2.4.201",  # HTJ2K lossless
+        "1.2.840.10008.1.2.4.202",  # HTJ2K lossless RPCL
+        "1.2.840.10008.1.2.4.203",  # HTJ2K
+        "1.2.840.10008.1.2.5",  # RLE lossless
+    }
+)
+PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+
+
+def transfer_syntax(ds: Dataset) -> UID:
+    """The dataset's transfer syntax, defaulting to how pydicom read it."""
+    meta = getattr(ds, "file_meta", None)
+    if meta is not None and "TransferSyntaxUID" in meta:
+        return UID(meta.TransferSyntaxUID)
+    return ImplicitVRLittleEndian if ds.original_encoding[0] else ExplicitVRLittleEndian
+
+
+def read_dicom(source: bytes | str | os.PathLike) -> Dataset:
+    """Parse ``source`` (bytes or a path) and check it is an image object we can anonymise.
+
+    Raises ``MediaRejected`` for non-DICOM bytes, truncated or corrupt files, DICOMDIR, object
+    types that carry documents or text instead of images, unsupported compression and images
+    over ``MAX_PIXEL_SAMPLES``.
+    """
+    if not isinstance(source, bytes | bytearray | memoryview):
+        with open(source, "rb") as handle:
+            source = handle.read()
+    ds = _parse(bytes(source))
+    _check_object_type(ds)
+    _check_pixels(ds)
+    return ds
+
+
+def _looks_like_dataset_without_preamble(data: bytes) -> bool:
+    # Files written without the Part 10 header start with a group 0002 or 0008 element, in
+    # little- or big-endian order.
+    return len(data) >= 8 and data[:2] in (b"\x02\x00", b"\x08\x00", b"\x00\x02", b"\x00\x08")
+
+
+def _parse(data: bytes) -> Dataset:
+    has_preamble = len(data) >= 132 and data[128:132] == b"DICM"
+    if not has_preamble and not _looks_like_dataset_without_preamble(data):
+        raise MediaRejected("the file is not DICOM", code="not_dicom")
+    try:
+        ds = dcmread(BytesIO(data), force=not has_preamble)
+        # Touch the top level so every element is parsed; nested items are checked on use.
+        for _ in ds:
+            pass
+    except (InvalidDicomError, EOFError, ValueError, KeyError, OverflowError) as exc:
+        raise MediaRejected("the DICOM file is truncated or corrupt", code="corrupt") from exc
+    if "SOPClassUID" not in ds and "DirectoryRecordSequence" not in ds:
+        raise MediaRejected("the file is not a DICOM object", code="not_dicom")
+    return ds
+
+
+def _check_object_type(ds: Dataset) -> None:
+    meta_class = str(getattr(ds, "file_meta", {}).get("MediaStorageSOPClassUID", ""))
+    if meta_class == DICOMDIR_CLASS or "DirectoryRecordSequence" in ds:
+        raise MediaRejected("DICOMDIR index files are not accepted", code="dicomdir")
+    sop_class = str(ds.get("SOPClassUID", ""))
+    if sop_class in (SEGMENTATION_CLASS, RT_IMAGE_CLASS):
+        return
+    for family, reason in REJECTED_FAMILIES.items():
+        if sop_class == family or sop_class.startswith(family + "."):
+            raise MediaRejected(reason, code="not_an_image")
+    if not sop_class.startswith("1.2.840.10008."):
+        raise MediaRejected("private or unknown object types are not accepted", code="private")
+
+
+def _check_pixels(ds: Dataset) -> None:
+    if not any(keyword in ds for keyword in PIXEL_KEYWORDS):
+        raise MediaRejected("the DICOM object contains no image", code="not_an_image")
+    try:
+        rows, cols = int(ds.Rows), int(ds.Columns)
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+        samples = int(ds.get("SamplesPerPixel", 1) or 1)
+        bits = int(ds.BitsAllocated)
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise MediaRejected("the image attributes are missing or invalid", code="corrupt") from exc
+    count = rows * cols * frames * samples
+    if count <= 0 or bits not in (1, 8, 16, 32, 64):
+        raise MediaRejected("the image attributes are missing or invalid", code="corrupt")
+    if count > MAX_PIXEL_SAMPLES:
+        raise MediaRejected("the image is larger than the size limit", code="too_large")
+    syntax = transfer_syntax(ds)
+    if "PixelData" not in ds:
+        return
+    if not syntax.is_compressed:
+        expected = (count * bits + 7) // 8
+        if str(ds.get("PhotometricInterpretation", "")) == "YBR_FULL_422":
+            expected = expected * 2 // 3  # chroma is subsampled two to one horizontally
+        if len(ds.PixelData) < expected:
+            raise MediaRejected("the image data is truncated", code="truncated")
+        return
+    if syntax not in SUPPORTED_COMPRESSED:
+        raise MediaRejected("this image compression is not supported", code="unsupported")
+    try:
+        fragments = sum(1 for _ in generate_fragments(ds.PixelData))
+    except (ValueError, EOFError) as exc:
+        raise MediaRejected("the image data is truncated or corrupt", code="truncated") from exc
+    if fragments == 0:
+        raise MediaRejected("the image data is truncated or corrupt", code="truncated")
