@@ -165,10 +165,11 @@ def _percentile_window(
     order = np.argsort(domain, kind="stable")
     cumulative = np.cumsum(counts[order])
     total = int(cumulative[-1]) or 1
-    low_pos, high_pos = np.searchsorted(
+    positions = np.searchsorted(
         cumulative, [total * PERCENTILE_LOW / 100, total * PERCENTILE_HIGH / 100]
     )
-    stored = domain[order[[low_pos, min(high_pos, domain.size - 1)]]].astype(np.float64)
+    # Clipped because an all-padding frame leaves nothing to count.
+    stored = domain[order[np.minimum(positions, domain.size - 1)]].astype(np.float64)
     low, high = sorted(stored * slope + intercept)
     return _span_window(low, high)
 

@@ -82,14 +82,16 @@ def scrub_photo(
     WebP keep their format; HEIC becomes JPEG. Raises :class:`MediaRejected` for unsupported,
     mismatched, animated, oversized (``max_pixels``), truncated or corrupt images.
     """
+    # The bytes decide first: "TIFF files are not accepted" beats a complaint about ".tif".
+    source_format = _sniff(data)
     declared = _declared_format(filename)
-    image, source_format = load_photo(data, max_pixels=max_pixels)
     if source_format != declared:
         raise MediaRejected(
             f"The file name says {_describe(declared)} but the file contains "
             f"{_describe(source_format)}. Rename it or export it again.",
             code="type_mismatch",
         )
+    image, _ = load_photo(data, max_pixels=max_pixels)
     return encode_photo(image, source_format)
 
 

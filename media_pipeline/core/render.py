@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 from pydicom import Dataset
-from pydicom.pixels import apply_color_lut, get_decoder
-from pydicom.pixels.decoders.base import Decoder
+from pydicom.pixels import apply_color_lut
 
 from media_pipeline.core.errors import MediaRejected
 from media_pipeline.core.lut import grey_mapper
-from media_pipeline.core.photos import DEFAULT_MAX_PIXELS, load_photo
+from media_pipeline.core.photos import load_photo
+from media_pipeline.core.pixels import decode, iter_frames, pixel_decoder, pixel_geometry
 
 THUMBNAIL_SIZE = 256
 PREVIEW_SIZE = 1024
@@ -55,10 +55,10 @@ def render_dicom(
     frame of a multi-frame image is also rendered at preview size into ``frames``.
     Raises :class:`MediaRejected` when pixel data is missing, too large or undecodable.
     """
-    rows, columns, frame_count = _pixel_geometry(ds)
-    decoder = _decoder(ds)
+    rows, columns, frame_count = pixel_geometry(ds)
+    decoder = pixel_decoder(ds)
     key = frame_count // 2
-    key_frame, meta = _decode_frame(decoder, ds, key)
+    key_frame, meta = decode(decoder, ds, key)
     to_display = _display_mapper(ds, key_frame, meta)
 
     def render(frame: np.ndarray) -> Image.Image:
@@ -71,7 +71,7 @@ def render_dicom(
     frames: list[bytes] = []
     if all_frames and frame_count > 1:
         others = [index for index in range(frame_count) if index != key]
-        frames = [encode_webp(render(frame)) for frame in _iter_frames(decoder, ds, others)]
+        frames = [encode_webp(render(frame)) for frame in iter_frames(decoder, ds, others)]
         frames.insert(key, preview)
     return Rendered(thumbnail, preview, frames, columns, rows, frame_count)
 
@@ -115,68 +115,6 @@ def encode_webp(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _pixel_geometry(ds: Dataset) -> tuple[int, int, int]:
-    if "PixelData" not in ds:
-        if "FloatPixelData" in ds or "DoubleFloatPixelData" in ds:
-            raise MediaRejected(
-                "Floating-point pixel data (parametric maps) cannot be displayed yet.",
-                code="unsupported_pixels",
-            )
-        raise MediaRejected("The DICOM file contains no image.", code="no_pixel_data")
-    try:
-        rows, columns = int(ds.Rows), int(ds.Columns)
-        frame_count = int(ds.get("NumberOfFrames") or 1)
-    except (AttributeError, TypeError, ValueError):
-        raise _undecodable() from None
-    if rows <= 0 or columns <= 0 or frame_count <= 0:
-        raise _undecodable()
-    if rows * columns > DEFAULT_MAX_PIXELS:
-        raise MediaRejected(
-            "The DICOM image is too large to display (whole-slide images are not supported).",
-            code="too_large",
-        )
-    return rows, columns, frame_count
-
-
-def _decoder(ds: Dataset) -> Decoder:
-    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
-    if syntax is None:
-        raise MediaRejected(
-            "The DICOM file does not say how its pixels are encoded (no transfer syntax).",
-            code="undecodable_pixels",
-        )
-    try:
-        decoder = get_decoder(syntax)
-    except NotImplementedError:
-        decoder = None
-    if decoder is None or not decoder.is_available:
-        raise MediaRejected(
-            "The DICOM pixel compression is not supported; export the images uncompressed.",
-            code="undecodable_pixels",
-        )
-    return decoder
-
-
-def _decode_frame(decoder: Decoder, ds: Dataset, index: int) -> tuple[np.ndarray, dict]:
-    try:
-        return decoder.as_array(ds, index=index, as_rgb=True)
-    except Exception:
-        # Decoders raise many types; `from None` keeps their messages out of logs and reasons.
-        raise _undecodable() from None
-
-
-def _iter_frames(decoder: Decoder, ds: Dataset, indices: list[int]):
-    frames = decoder.iter_array(ds, indices=indices, as_rgb=True)
-    while True:
-        try:
-            frame, _ = next(frames)
-        except StopIteration:
-            return
-        except Exception:
-            raise _undecodable() from None
-        yield frame
-
-
 def _display_mapper(
     ds: Dataset, key_frame: np.ndarray, meta: dict
 ) -> Callable[[np.ndarray], np.ndarray]:
@@ -214,10 +152,3 @@ def _narrow(frame: np.ndarray, shift: int) -> np.ndarray:
     if frame.dtype == np.uint8 and shift == 0:
         return frame
     return np.clip(frame >> shift, 0, 255).astype(np.uint8)
-
-
-def _undecodable() -> MediaRejected:
-    return MediaRejected(
-        "The DICOM image data is missing, damaged or cannot be decoded.",
-        code="undecodable_pixels",
-    )
