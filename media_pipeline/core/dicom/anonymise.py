@@ -6,6 +6,7 @@ Datasets are cleaned in place: no copy of an image's pixels is made.
 """
 
 import secrets
+import struct
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -26,6 +27,8 @@ from media_pipeline.core.dicom.validate import SUPPORTED_COMPRESSED, transfer_sy
 from media_pipeline.core.errors import MediaRejected
 
 MIN_SHIFT_DAYS, MAX_SHIFT_DAYS = 365, 3650
+# What pydicom raises when it decodes a malformed value or nested sequence on first access.
+PARSE_ERRORS = (ValueError, KeyError, TypeError, EOFError, struct.error, UnicodeError)
 
 
 @dataclass
@@ -64,13 +67,16 @@ def anonymise_dataset(ds: Dataset, ctx: CaseContext, *, redacted: bool = False) 
 
     ``redacted=True`` says a person has already cleaned the pixels: the image is declared free
     of burned-in text (BurnedInAnnotation NO, Clean Pixel Data option) and is not held for
-    review. Raises ``MediaRejected`` if encapsulated frames are corrupt.
+    review. Raises ``MediaRejected`` if nested values or encapsulated frames are corrupt.
     """
     syntax = transfer_syntax(ds)
     reason = None if redacted else review_reason(ds)
     if reason:
         blank_known_regions(ds)
-    DatasetCleaner(ctx.map_uid, ctx.date_shift_days, ctx.pseudonym).clean(ds)
+    try:
+        DatasetCleaner(ctx.map_uid, ctx.date_shift_days, ctx.pseudonym).clean(ds)
+    except PARSE_ERRORS as exc:  # a nested value or sequence of the input is malformed
+        raise MediaRejected("the DICOM file is truncated or corrupt", code="corrupt") from exc
     if syntax in SUPPORTED_COMPRESSED and "PixelData" in ds:
         _strip_frames(ds)
     for keyword in profile.TYPE2_EMPTY_AFTER_CLEANING:

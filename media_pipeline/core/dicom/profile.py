@@ -678,21 +678,19 @@ ALWAYS_REMOVED: frozenset[int] = frozenset(
     }
 )
 
-# Text-valued public attributes that may stay. Everything else with a text VR (AE, AS, LO, LT,
-# PN, SH, ST, UC, UR, UT) that the table does not name is removed: a whitelist, because vendors
-# and new editions of the standard keep adding free-text attributes.
+# Text-valued public attributes that may stay: codes, and the device make and model that pixel
+# region rules key on. Code meanings go too (free text in practice). Everything else with a
+# text VR (AE, AS, LO, LT, PN, SH, ST, UC, UR, UT) that the table does not name is removed: a
+# whitelist, because vendors and new editions of the standard keep adding free-text attributes.
 SAFE_TEXT: frozenset[int] = frozenset(
     {
         0x00080100,  # Code Value
         0x00080102,  # Coding Scheme Designator
         0x00080103,  # Coding Scheme Version
-        0x00080104,  # Code Meaning
         0x00080119,  # Long Code Value
         0x00080120,  # URN Code Value
         0x00080070,  # Manufacturer
         0x00081090,  # Manufacturer's Model Name
-        0x00181020,  # Software Versions
-        0x00281054,  # Rescale Type
     }
 )
 

@@ -72,7 +72,8 @@ def read_dicom(source: bytes | str | os.PathLike) -> Dataset:
 
     Raises ``MediaRejected`` for non-DICOM bytes, truncated or corrupt files, DICOMDIR, object
     types that carry documents or text instead of images, unsupported compression and images
-    over ``MAX_PIXEL_SAMPLES``.
+    over ``MAX_PIXEL_SAMPLES``. Element values are decoded lazily, so corruption inside a value
+    or a nested sequence surfaces later, in ``anonymise_dataset``, as the same rejection.
     """
     if not isinstance(source, bytes | bytearray | memoryview):
         with open(source, "rb") as handle:
@@ -95,9 +96,6 @@ def _parse(data: bytes) -> Dataset:
         raise MediaRejected("the file is not DICOM", code="not_dicom")
     try:
         ds = dcmread(BytesIO(data), force=not has_preamble)
-        # Touch the top level so every element is parsed; nested items are checked on use.
-        for _ in ds:
-            pass
     except (InvalidDicomError, EOFError, ValueError, KeyError, OverflowError) as exc:
         raise MediaRejected("the DICOM file is truncated or corrupt", code="corrupt") from exc
     if "SOPClassUID" not in ds and "DirectoryRecordSequence" not in ds:
