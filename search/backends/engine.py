@@ -1,0 +1,100 @@
+"""The Elasticsearch/OpenSearch implementation of ``SearchBackend``."""
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from search import conf, indexer
+from search.backends.base import SearchBackend
+from search.client import EngineClient, IndexMissing, SearchError, SearchUnavailable
+from search.queries import (
+    SearchRequest,
+    build_autocomplete_body,
+    build_related_body,
+    build_search_body,
+    clean_query,
+)
+from search.results import Hit, SearchResults, parse_hit, parse_search_response
+from search.synonyms import SynonymTable
+
+logger = logging.getLogger(__name__)
+
+
+class EngineBackend(SearchBackend):
+    """Searches the alias ``<prefix>cases``; writes through ``search.indexer``."""
+
+    def __init__(
+        self,
+        client: EngineClient,
+        prefix: str | None = None,
+        synonyms: SynonymTable | None = None,
+    ):
+        self.client = client
+        self.prefix = conf.index_prefix() if prefix is None else prefix
+        self.synonyms = SynonymTable.from_file() if synonyms is None else synonyms
+        self.alias = indexer.alias_name(self.prefix)
+        self._index_ready = False
+
+    def search(self, req: SearchRequest) -> SearchResults:
+        raw = self._read(build_search_body(req, synonyms=self.synonyms))
+        if raw is None:
+            return SearchResults(hits=(), total=0, page=req.page, page_size=req.page_size)
+        return parse_search_response(raw, req)
+
+    def autocomplete(self, prefix: str, limit: int = 10) -> list[str]:
+        if not clean_query(prefix):
+            return []
+        raw = self._read(build_autocomplete_body(prefix, limit=limit))
+        if raw is None:
+            return []
+        names = (hit["_source"].get("condition", "") for hit in raw["hits"]["hits"])
+        return [name for name in dict.fromkeys(names) if name]
+
+    def related(self, case_id: int, limit: int = 5) -> list[Hit]:
+        raw = self._read(build_related_body(case_id, limit=limit))
+        return [] if raw is None else [parse_hit(hit) for hit in raw["hits"]["hits"]]
+
+    def index(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Raises ``SearchError`` when documents were rejected (stale versions are not)."""
+        self._ensure_index()
+        result = indexer.index_documents(self.client, docs, prefix=self.prefix)
+        if result.failed:
+            raise SearchError(
+                f"{len(result.failed)} documents were rejected", error_type=result.failed[0][1]
+            )
+
+    def delete(self, ids: Iterable[tuple[int, int]]) -> None:
+        """``ids``: (case id, version of the removal), the version newer than the indexed one."""
+        self._ensure_index()
+        result = indexer.delete_documents(self.client, ids, prefix=self.prefix)
+        if result.failed:
+            raise SearchError(
+                f"{len(result.failed)} deletes failed", error_type=result.failed[0][1]
+            )
+
+    def rebuild(self, docs: Iterable[dict[str, Any]]) -> None:
+        indexer.rebuild(self.client, docs, prefix=self.prefix)
+        self._index_ready = True
+
+    def _ensure_index(self) -> None:
+        if not self._index_ready:
+            indexer.ensure_index(self.client, self.prefix)
+            self._index_ready = True
+
+    def _read(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """Run a search on the alias; None when nothing has been indexed yet.
+
+        A rebuild deletes the previous index right after the alias swap; a search that
+        resolved the alias just before can then miss its index or lose shards. One retry
+        resolves the alias again.
+        """
+        for attempt in (1, 2):
+            try:
+                return self.client.search(self.alias, body)
+            except IndexMissing:
+                if attempt == 2:
+                    logger.info("search alias %s does not exist yet", self.alias)
+            except SearchUnavailable as error:
+                if error.error_type != "shard_failure" or attempt == 2:
+                    raise
+        return None

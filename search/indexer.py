@@ -1,0 +1,175 @@
+"""Engine-level writes: bulk indexing, deletes, and rebuilds behind an alias.
+
+Layout for a prefix ``p``: concrete indexes ``p cases_<UTC timestamp>``; searches read the alias
+``p cases``; during a rebuild the alias ``p cases_building`` points at the index being filled.
+
+Every write goes to both aliases in one bulk request (the building one is optional), so a
+change made while a rebuild runs reaches the new index too. The bulk request resolves aliases
+against one cluster state, so even a write that races the final alias swap lands in the new
+index. Writes carry the document's ``version`` as an external version: whichever arrives
+last, the engine keeps the newest version of each case, and the rebuild's bulk load never
+overwrites a newer change made meanwhile.
+
+One rebuild at a time per prefix (run it from one management command or task).
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from search import conf
+from search.client import BulkItem, BulkResult, EngineClient, SearchError
+from search.mapping import index_settings_and_mappings, to_index_source
+
+CHUNK_SIZE = 500
+
+
+def alias_name(prefix: str) -> str:
+    """The alias searches read from."""
+    return f"{prefix}cases"
+
+
+def building_alias_name(prefix: str) -> str:
+    """The alias of the index a rebuild is filling; absent outside rebuilds."""
+    return f"{prefix}cases_building"
+
+
+def new_index_name(prefix: str) -> str:
+    return f"{prefix}cases_{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+
+
+def ensure_index(client: EngineClient, prefix: str | None = None) -> str:
+    """Create the first versioned index and its alias unless the alias exists; return the index.
+
+    Safe to call repeatedly; meant for start-up or the first write, not for concurrent use.
+    """
+    prefix = conf.index_prefix() if prefix is None else prefix
+    alias = alias_name(prefix)
+    current = client.alias_targets(alias)
+    if current:
+        return current[-1]
+    name = new_index_name(prefix)
+    client.create_index(name, index_settings_and_mappings(client.capabilities))
+    client.swap_alias(alias, name)
+    return name
+
+
+def index_documents(
+    client: EngineClient, docs: Iterable[dict[str, Any]], *, prefix: str | None = None
+) -> BulkResult:
+    """Index case documents (each with ``id`` and ``version``) through the aliases.
+
+    The alias must exist (``ensure_index``). Counts in the result are per written copy: during
+    a rebuild each document is written twice.
+    """
+    prefix = conf.index_prefix() if prefix is None else prefix
+    targets = (alias_name(prefix), building_alias_name(prefix))
+    result = BulkResult()
+    for chunk in _chunks(docs, CHUNK_SIZE):
+        items = []
+        for doc in chunk:
+            source = to_index_source(doc)
+            for target in targets:
+                items.append(
+                    BulkItem(
+                        "index",
+                        target,
+                        doc["id"],
+                        int(doc["version"]),
+                        source,
+                        require_alias=True,
+                        optional=target != targets[0],
+                    )
+                )
+        result.merge(client.bulk(items))
+    return result
+
+
+def delete_documents(
+    client: EngineClient,
+    ids_with_versions: Iterable[tuple[int, int]],
+    *,
+    prefix: str | None = None,
+) -> BulkResult:
+    """Delete cases by (id, version); ``version`` must be newer than the indexed version.
+
+    The engine remembers a versioned delete only for ``index.gc_deletes`` (60 s by default), so
+    a write older than the delete that arrives later than that could bring the case back; the
+    outbox replays changes in order, which keeps that from happening.
+    """
+    prefix = conf.index_prefix() if prefix is None else prefix
+    targets = (alias_name(prefix), building_alias_name(prefix))
+    result = BulkResult()
+    for chunk in _chunks(ids_with_versions, CHUNK_SIZE):
+        items = [
+            BulkItem("delete", target, doc_id, int(version), optional=target != targets[0])
+            for doc_id, version in chunk
+            for target in targets
+        ]
+        result.merge(client.bulk(items))
+    return result
+
+
+def rebuild(
+    client: EngineClient, docs: Iterable[dict[str, Any]], *, prefix: str | None = None
+) -> str:
+    """Load ``docs`` into a fresh index, swap the alias to it atomically, drop older indexes.
+
+    Searches keep answering from the old index until the swap. ``docs`` should be read lazily
+    (a generator over the database): reading starts after the building alias exists, so a
+    change committed before it is read is in ``docs``, and any later change is written to the
+    new index directly. Returns the new index name. Raises ``SearchError`` when documents
+    fail to load; the old index then stays live and the new one is removed.
+    """
+    prefix = conf.index_prefix() if prefix is None else prefix
+    alias, building = alias_name(prefix), building_alias_name(prefix)
+    new_index = new_index_name(prefix)
+    body = index_settings_and_mappings(client.capabilities)
+    body["settings"]["index"]["refresh_interval"] = "-1"  # no refreshes during the bulk load
+    client.create_index(new_index, body)
+    try:
+        client.swap_alias(building, new_index, client.alias_targets(building))
+        result = BulkResult()
+        for chunk in _chunks(docs, CHUNK_SIZE):
+            items = [
+                BulkItem("index", new_index, doc["id"], int(doc["version"]), to_index_source(doc))
+                for doc in chunk
+            ]
+            result.merge(client.bulk(items))
+        if result.failed:
+            raise SearchError(
+                f"rebuild: {len(result.failed)} documents failed to index",
+                error_type=result.failed[0][1],
+            )
+        client.put_settings(new_index, {"refresh_interval": None})
+        client.refresh(new_index)
+    except BaseException:
+        client.delete_index(new_index)
+        raise
+    old_indexes = client.alias_targets(alias)
+    client.update_aliases(
+        [
+            *(("remove", alias, old) for old in old_indexes),
+            ("add", alias, new_index),
+            ("remove", building, new_index),
+        ]
+    )
+    for name in _versioned_indexes(client, prefix):
+        if name != new_index:
+            client.delete_index(name)
+    return new_index
+
+
+def _versioned_indexes(client: EngineClient, prefix: str) -> list[str]:
+    pattern = re.compile(re.escape(alias_name(prefix)) + r"_\d{20}")
+    return [
+        name for name in client.list_indexes(f"{alias_name(prefix)}_*") if pattern.fullmatch(name)
+    ]
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

@@ -1,0 +1,379 @@
+"""Search requests: validation of user input, and the engine query bodies built from them.
+
+Everything here is pure: ``SearchRequest`` in, a dict out, tested by comparing dicts.
+
+Behaviour worth knowing:
+
+* The query text is never parsed as engine syntax (only ``match``-family queries are used);
+  syntax characters are still replaced by spaces as defence in depth.
+* A query longer than ``MAX_QUERY_LENGTH`` characters is cut at the last word boundary before
+  the limit (``SearchRequest.query_truncated`` says so); it is not an error.
+* Each query word must match somewhere (fuzzily, in any searched field), except that with more
+  than three words a quarter may be missing. Synonym expansions are alternatives with a lower
+  boost; an exact phrase match adds a boost.
+* Facets use disjunctive counting: values within one facet are OR-ed, facets are AND-ed, and
+  each facet's counts ignore that facet's own selection (so other values stay visible).
+* Only the first ``MAX_RESULT_WINDOW`` hits can be paged through (an engine limit); the total
+  is still exact. A page past the end returns no hits and the right total.
+"""
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from search import conf
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 12
+MAX_EXPANSIONS = 6
+MAX_PAGE_SIZE = 100
+MAX_FILTER_VALUES = 20
+MAX_FILTER_VALUE_LENGTH = 200
+MAX_RESULT_WINDOW = 10_000
+FACET_SIZE = 30
+
+ORIGINAL_BOOST = 2.0
+PHRASE_BOOST = 3.0
+PHRASE_SLOP = 2
+#: "3<-25%": up to three words all must match; beyond that a quarter may be missing.
+WORDS_MINIMUM_SHOULD_MATCH = "3<-25%"
+
+SEARCH_FIELDS = (
+    "condition^5",
+    "condition_synonyms^5",
+    "title^3",
+    "summary^2",
+    "findings",
+    "history",
+    "discussion",
+    "learning_points",
+    "management",
+    "differentials^0.5",
+)
+PHRASE_FIELDS = ("condition^5", "title^3", "summary^2", "findings", "history")
+HIGHLIGHT_FIELDS = ("title", "summary", "history", "findings", "discussion")
+HIGHLIGHT_FRAGMENT_SIZE = 150
+SOURCE_FIELDS = (
+    "id",
+    "url",
+    "title",
+    "summary",
+    "condition",
+    "specialty",
+    "body_systems",
+    "modalities",
+    "age_band",
+    "sex",
+    "certainty",
+    "case_mode",
+    "tags",
+    "has_images",
+    "featured",
+    "published_at",
+    "comment_count",
+    "proposal_count",
+)
+
+#: facet name (also the URL parameter) -> indexed field
+FACET_FIELDS = {
+    "specialty": "specialty",
+    "body_systems": "body_systems",
+    "modalities": "modalities",
+    "age_band": "age_band",
+    "sex": "sex",
+    "certainty": "certainty",
+    "case_mode": "case_mode",
+    "tags": "tags",
+    "has_images": "has_images",
+    "featured": "featured",
+    "condition": "condition.keyword",
+}
+BOOLEAN_FACETS = frozenset({"has_images", "featured"})
+_BOOLEAN_VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+Sort = Literal["relevance", "newest", "discussed"]
+SORTS: dict[str, list[Any]] = {
+    "relevance": ["_score", {"published_at": {"order": "desc"}}, {"id": {"order": "desc"}}],
+    "newest": [{"published_at": {"order": "desc"}}, {"id": {"order": "desc"}}],
+    "discussed": [
+        {"activity": {"order": "desc"}},
+        {"published_at": {"order": "desc"}},
+        {"id": {"order": "desc"}},
+    ],
+}
+
+# Characters with a meaning in query_string/simple_query_string syntax.
+_SYNTAX = re.compile(r"""[+\-=&|><!(){}\[\]^"~*?:\\/]""")
+_WORD = re.compile(r"\w+")
+
+
+class InvalidSearch(ValueError):
+    """User input that cannot be turned into a search; the message is safe to show."""
+
+
+class Expander(Protocol):
+    def expand(self, query: str, *, limit: int = ...) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search. Build it from request parameters with ``from_params``."""
+
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: Sort = "relevance"
+    page: int = 1
+    page_size: int = 20
+    query_truncated: bool = False
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> "SearchRequest":
+        """Validate query parameters (a Django ``QueryDict`` or a plain mapping).
+
+        ``q``: free text, cleaned and cut to ``MAX_QUERY_LENGTH``. ``sort``: one of ``SORTS``.
+        ``page`` (default 1) and ``page_size`` (default ``CASEBOOK_SEARCH["PAGE_SIZE"]``,
+        clamped to 1..``MAX_PAGE_SIZE``): positive integers. Facet parameters (names in
+        ``FACET_FIELDS``) may repeat; unknown parameters are ignored. Raises
+        ``InvalidSearch`` for a sort or page that is not valid.
+        """
+        raw_q = _first(params, "q")
+        q = clean_query(raw_q)
+        sort = _first(params, "sort") or "relevance"
+        if sort not in SORTS:
+            raise InvalidSearch(f"Unknown sort order; use one of: {', '.join(SORTS)}.")
+        page = _positive_int(_first(params, "page"), "page", default=1)
+        page_size = min(
+            _positive_int(_first(params, "page_size"), "page_size", default=conf.page_size()),
+            MAX_PAGE_SIZE,
+        )
+        filters = {}
+        for name in FACET_FIELDS:
+            values = _clean_values(_all(params, name))
+            if name in BOOLEAN_FACETS:  # one spelling, so facet values show as selected
+                values = tuple(dict.fromkeys(_canonical_boolean(value) for value in values))
+            if values:
+                filters[name] = values
+        return cls(
+            q=q,
+            filters=filters,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+            query_truncated=len(" ".join(raw_q.split())) > MAX_QUERY_LENGTH,
+        )
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    @property
+    def effective_sort(self) -> Sort:
+        """Relevance means nothing without query text: newest first then."""
+        return "newest" if self.sort == "relevance" and not self.q else self.sort
+
+
+def clean_query(raw: str) -> str:
+    """Printable text without engine syntax characters, single-spaced, at most 200 chars."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = " ".join(_SYNTAX.sub(" ", text).split())
+    if len(text) > MAX_QUERY_LENGTH:
+        cut = text[: MAX_QUERY_LENGTH + 1].rsplit(" ", 1)[0]
+        text = cut if cut and len(cut) <= MAX_QUERY_LENGTH else text[:MAX_QUERY_LENGTH]
+    return text.strip()
+
+
+def build_search_body(req: SearchRequest, *, synonyms: Expander) -> dict[str, Any]:
+    """The ``_search`` body for ``req``: query, post_filter, facet aggs, highlight, sort, page."""
+    start, size = result_window(req)
+    body: dict[str, Any] = {
+        "query": text_query(req.q, synonyms) if req.q else {"match_all": {}},
+        "aggs": facet_aggregations(req.filters),
+        "sort": SORTS[req.effective_sort],
+        "from": start,
+        "size": size,
+        "track_total_hits": True,
+        "_source": list(SOURCE_FIELDS),
+    }
+    if req.filters:
+        body["post_filter"] = {"bool": {"filter": filter_clauses(req.filters)}}
+    if req.q:
+        body["highlight"] = {
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "fragment_size": HIGHLIGHT_FRAGMENT_SIZE,
+            "number_of_fragments": 2,
+            "fields": {name: {} for name in HIGHLIGHT_FIELDS},
+        }
+    return body
+
+
+def result_window(req: SearchRequest) -> tuple[int, int]:
+    """(from, size) with ``from + size`` capped at ``MAX_RESULT_WINDOW``."""
+    start = min(req.offset, MAX_RESULT_WINDOW)
+    return start, max(0, min(req.page_size, MAX_RESULT_WINDOW - start))
+
+
+def page_count(total: int, page_size: int) -> int:
+    """Pages that can be shown: only the first ``MAX_RESULT_WINDOW`` hits are reachable."""
+    return math.ceil(min(total, MAX_RESULT_WINDOW) / page_size)
+
+
+def text_query(q: str, synonyms: Expander) -> dict[str, Any]:
+    """The original words (boosted), each synonym phrasing, and an exact-phrase bonus."""
+    should = [_all_words(q, ORIGINAL_BOOST)]
+    should += [_all_words(text, 1.0) for text in synonyms.expand(q, limit=MAX_EXPANSIONS)]
+    should.append(
+        {
+            "multi_match": {
+                "query": q,
+                "type": "phrase",
+                "fields": list(PHRASE_FIELDS),
+                "slop": PHRASE_SLOP,
+                "boost": PHRASE_BOOST,
+            }
+        }
+    )
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _all_words(text: str, boost: float) -> dict[str, Any]:
+    words = list(dict.fromkeys(_WORD.findall(text.lower())))[:MAX_QUERY_WORDS]
+    return {
+        "bool": {
+            "should": [
+                {
+                    "multi_match": {
+                        "query": word,
+                        "fields": list(SEARCH_FIELDS),
+                        "type": "best_fields",
+                        "tie_breaker": 0.3,
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,
+                        "max_expansions": 20,
+                    }
+                }
+                for word in words
+            ],
+            "minimum_should_match": WORDS_MINIMUM_SHOULD_MATCH,
+            "boost": boost,
+        }
+    }
+
+
+def filter_clauses(filters: Mapping[str, tuple[str, ...]]) -> list[dict[str, Any]]:
+    """One ``terms`` clause per facet; a facet whose values are all invalid matches nothing."""
+    clauses = []
+    for name, values in filters.items():
+        if name not in FACET_FIELDS:
+            continue
+        terms: list[Any] = list(values)
+        if name in BOOLEAN_FACETS:
+            flags = (_BOOLEAN_VALUES.get(value.lower()) for value in values)
+            terms = list(dict.fromkeys(flag for flag in flags if flag is not None))
+        clause = {"terms": {FACET_FIELDS[name]: terms}} if terms else {"match_none": {}}
+        clauses.append(clause)
+    return clauses
+
+
+def facet_aggregations(filters: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """A filtered ``terms`` aggregation per facet, filtered by every *other* facet."""
+    aggs = {}
+    for name, field_name in FACET_FIELDS.items():
+        others = {key: values for key, values in filters.items() if key != name}
+        aggs[f"facet_{name}"] = {
+            "filter": {"bool": {"filter": filter_clauses(others)}},
+            "aggs": {"values": {"terms": {"field": field_name, "size": FACET_SIZE}}},
+        }
+    return aggs
+
+
+def build_autocomplete_body(prefix: str, *, limit: int = 10) -> dict[str, Any]:
+    """Distinct condition names for what the user has typed so far (non-empty ``prefix``).
+
+    ``match_phrase_prefix`` works with the built-in analysis of every engine (edge n-grams
+    and ``search_as_you_type`` need modules that reduced distributions lack); names that start
+    with the prefix rank first; matches in a condition's synonyms also count. Collapsing on the
+    exact name returns each condition once, best-scoring first.
+    """
+    text = clean_query(prefix)[:100]
+    return {
+        "size": limit,
+        "_source": ["condition"],
+        "query": {
+            "bool": {
+                "should": [
+                    {"prefix": {"condition.lower": {"value": text.lower(), "boost": 3}}},
+                    {"match_phrase_prefix": {"condition": {"query": text, "boost": 2}}},
+                    {"match_phrase_prefix": {"condition_synonyms": {"query": text}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        },
+        "collapse": {"field": "condition.keyword"},
+    }
+
+
+def build_related_body(doc_id: int, *, limit: int = 5) -> dict[str, Any]:
+    """Cases like ``doc_id`` by their condition and text, never the case itself.
+
+    ``min_doc_freq: 2``: a term only the case itself contains cannot find another case.
+    """
+    return {
+        "size": limit,
+        "_source": list(SOURCE_FIELDS),
+        "query": {
+            "bool": {
+                "must": [
+                    {
+                        "more_like_this": {
+                            "fields": ["condition", "title", "summary", "findings", "history"],
+                            "like": [{"_id": str(doc_id)}],
+                            "min_term_freq": 1,
+                            "min_doc_freq": 2,
+                            "max_query_terms": 25,
+                            "minimum_should_match": "20%",
+                        }
+                    }
+                ],
+                "must_not": [{"ids": {"values": [str(doc_id)]}}],
+            }
+        },
+    }
+
+
+def _first(params: Mapping[str, Any], name: str) -> str:
+    values = _all(params, name)
+    return values[0] if values else ""
+
+
+def _all(params: Mapping[str, Any], name: str) -> list[str]:
+    getlist = getattr(params, "getlist", None)
+    if getlist is not None:
+        values = getlist(name)
+    else:
+        value = params.get(name)
+        values = [] if value is None else value if isinstance(value, list | tuple) else [value]
+    return [str(value) for value in values]
+
+
+def _positive_int(raw: str, name: str, *, default: int) -> int:
+    raw = raw.strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise InvalidSearch(f"{name} must be a whole number from 1 to 999999999.")
+    return int(raw)
+
+
+def _canonical_boolean(value: str) -> str:
+    flag = _BOOLEAN_VALUES.get(value.lower())
+    return value if flag is None else str(flag).lower()
+
+
+def _clean_values(values: list[str]) -> tuple[str, ...]:
+    cleaned = (" ".join(value.split())[:MAX_FILTER_VALUE_LENGTH] for value in values)
+    return tuple(dict.fromkeys(value for value in cleaned if value))[:MAX_FILTER_VALUES]
