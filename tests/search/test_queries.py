@@ -1,0 +1,270 @@
+import pytest
+
+from search.queries import (
+    FACET_FIELDS,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+    MAX_RESULT_WINDOW,
+    SEARCH_FIELDS,
+    InvalidSearch,
+    SearchRequest,
+    build_autocomplete_body,
+    build_related_body,
+    build_search_body,
+    clean_query,
+    page_count,
+)
+from search.synonyms import SynonymTable
+
+NO_SYNONYMS = SynonymTable()
+
+
+class QueryDict(dict):
+    """Just enough of Django's QueryDict: repeated keys via getlist."""
+
+    def getlist(self, key):
+        return list(self.get(key, []))
+
+
+def word_clause(word):
+    return {
+        "multi_match": {
+            "query": word,
+            "fields": list(SEARCH_FIELDS),
+            "type": "best_fields",
+            "tie_breaker": 0.3,
+            "fuzziness": "AUTO",
+            "prefix_length": 1,
+            "max_expansions": 20,
+        }
+    }
+
+
+# -- SearchRequest.from_params ----------------------------------------------------------------
+
+
+def test_defaults():
+    req = SearchRequest.from_params({})
+    assert req == SearchRequest(q="", filters={}, sort="relevance", page=1, page_size=20)
+
+
+def test_reads_repeated_facet_values_and_ignores_unknown_keys():
+    params = QueryDict(
+        q=["  chest   pain "],
+        modalities=["CT", "MR", "CT", ""],
+        specialty=["Cardiology"],
+        colour=["blue"],
+        page=["2"],
+        sort=["newest"],
+    )
+    req = SearchRequest.from_params(params)
+    assert req.q == "chest pain"
+    assert req.filters == {"modalities": ("CT", "MR"), "specialty": ("Cardiology",)}
+    assert (req.page, req.sort) == (2, "newest")
+
+
+def test_boolean_facets_get_one_spelling():
+    req = SearchRequest.from_params({"has_images": ["1", "TRUE"], "featured": "maybe"})
+    assert req.filters == {"has_images": ("true",), "featured": ("maybe",)}
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "１", "9999999999"])
+def test_bad_page_is_invalid(page):
+    with pytest.raises(InvalidSearch, match="page"):
+        SearchRequest.from_params({"page": page})
+
+
+def test_unknown_sort_is_invalid():
+    with pytest.raises(InvalidSearch, match="sort"):
+        SearchRequest.from_params({"sort": "random"})
+
+
+def test_page_size_is_clamped():
+    assert SearchRequest.from_params({"page_size": "1000"}).page_size == MAX_PAGE_SIZE
+
+
+def test_syntax_characters_become_spaces():
+    assert clean_query('he"art (attack): *MI* \\ / [x] {y} ~2 ^3 !a +b -c && d || e') == (
+        "he art attack MI x y 2 3 a b c d e"
+    )
+
+
+def test_control_characters_are_dropped_and_unicode_kept():
+    assert clean_query("pneumonie\x00 \u200b肺炎\tfièvre") == "pneumonie 肺炎 fièvre"
+
+
+def test_overlong_query_is_cut_at_a_word_boundary_and_flagged():
+    raw = "pneumonia " * 40
+    req = SearchRequest.from_params({"q": raw})
+    assert len(req.q) <= MAX_QUERY_LENGTH
+    assert req.q.endswith("pneumonia")
+    assert req.query_truncated
+    assert not SearchRequest.from_params({"q": "pneumonia"}).query_truncated
+
+
+def test_overlong_single_word_is_cut_hard():
+    assert clean_query("x" * 500) == "x" * MAX_QUERY_LENGTH
+
+
+# -- build_search_body ------------------------------------------------------------------------
+
+
+def test_empty_query_lists_newest_with_all_facets():
+    body = build_search_body(SearchRequest(), synonyms=NO_SYNONYMS)
+    assert body["query"] == {"match_all": {}}
+    assert body["sort"] == [{"published_at": {"order": "desc"}}, {"id": {"order": "desc"}}]
+    assert "highlight" not in body
+    assert "post_filter" not in body
+    assert set(body["aggs"]) == {f"facet_{name}" for name in FACET_FIELDS}
+    assert (body["from"], body["size"], body["track_total_hits"]) == (0, 20, True)
+
+
+def test_text_query_with_synonyms_and_phrase_boost():
+    synonyms = SynonymTable([["heart attack", "mi"]])
+    body = build_search_body(SearchRequest(q="heart attack"), synonyms=synonyms)
+    assert body["query"] == {
+        "bool": {
+            "should": [
+                {
+                    "bool": {
+                        "should": [word_clause("heart"), word_clause("attack")],
+                        "minimum_should_match": "3<-25%",
+                        "boost": 2.0,
+                    }
+                },
+                {
+                    "bool": {
+                        "should": [word_clause("mi")],
+                        "minimum_should_match": "3<-25%",
+                        "boost": 1.0,
+                    }
+                },
+                {
+                    "multi_match": {
+                        "query": "heart attack",
+                        "type": "phrase",
+                        "fields": ["condition^5", "title^3", "summary^2", "findings", "history"],
+                        "slop": 2,
+                        "boost": 3.0,
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+    assert body["sort"][0] == "_score"
+
+
+def test_search_fields_and_boosts():
+    assert SEARCH_FIELDS[:4] == ("condition^5", "condition_synonyms^5", "title^3", "summary^2")
+    for field in ("findings", "history", "discussion", "learning_points"):
+        assert field in SEARCH_FIELDS
+
+
+def test_highlight_marks_and_fields():
+    body = build_search_body(SearchRequest(q="pneumonia"), synonyms=NO_SYNONYMS)
+    assert body["highlight"] == {
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "fragment_size": 150,
+        "number_of_fragments": 2,
+        "fields": {"title": {}, "summary": {}, "history": {}, "findings": {}, "discussion": {}},
+    }
+
+
+def test_filters_go_to_post_filter_and_facets_ignore_their_own_selection():
+    req = SearchRequest(filters={"modalities": ("CT", "MR"), "has_images": ("true",)})
+    body = build_search_body(req, synonyms=NO_SYNONYMS)
+    assert body["post_filter"] == {
+        "bool": {
+            "filter": [
+                {"terms": {"modalities": ["CT", "MR"]}},
+                {"terms": {"has_images": [True]}},
+            ]
+        }
+    }
+    assert body["aggs"]["facet_modalities"] == {
+        "filter": {"bool": {"filter": [{"terms": {"has_images": [True]}}]}},
+        "aggs": {"values": {"terms": {"field": "modalities", "size": 30}}},
+    }
+    assert body["aggs"]["facet_specialty"]["filter"] == {
+        "bool": {
+            "filter": [
+                {"terms": {"modalities": ["CT", "MR"]}},
+                {"terms": {"has_images": [True]}},
+            ]
+        }
+    }
+    assert body["aggs"]["facet_condition"]["aggs"]["values"]["terms"]["field"] == (
+        "condition.keyword"
+    )
+
+
+def test_invalid_boolean_value_matches_nothing():
+    body = build_search_body(SearchRequest(filters={"featured": ("maybe",)}), synonyms=NO_SYNONYMS)
+    assert body["post_filter"] == {"bool": {"filter": [{"match_none": {}}]}}
+
+
+@pytest.mark.parametrize(
+    ("sort", "first_key"),
+    [("newest", "published_at"), ("discussed", "activity")],
+)
+def test_sort_orders(sort, first_key):
+    body = build_search_body(SearchRequest(q="x", sort=sort), synonyms=NO_SYNONYMS)
+    assert body["sort"][0] == {first_key: {"order": "desc"}}
+
+
+def test_pagination_and_the_result_window_cap():
+    body = build_search_body(SearchRequest(page=3, page_size=20), synonyms=NO_SYNONYMS)
+    assert (body["from"], body["size"]) == (40, 20)
+    body = build_search_body(SearchRequest(page=500, page_size=30), synonyms=NO_SYNONYMS)
+    assert body["from"] + body["size"] == MAX_RESULT_WINDOW
+    body = build_search_body(SearchRequest(page=10**8, page_size=20), synonyms=NO_SYNONYMS)
+    assert (body["from"], body["size"]) == (MAX_RESULT_WINDOW, 0)
+
+
+def test_page_count_only_counts_reachable_pages():
+    assert page_count(0, 20) == 0
+    assert page_count(41, 20) == 3
+    assert page_count(1_000_000, 20) == MAX_RESULT_WINDOW // 20
+
+
+def test_query_words_are_deduplicated_and_capped():
+    body = build_search_body(
+        SearchRequest(q="a a b " + " ".join(f"w{i}" for i in range(30))), synonyms=NO_SYNONYMS
+    )
+    words = [
+        c["multi_match"]["query"] for c in body["query"]["bool"]["should"][0]["bool"]["should"]
+    ]
+    assert words[:3] == ["a", "b", "w0"]
+    assert len(words) == 12
+
+
+# -- autocomplete and related -----------------------------------------------------------------
+
+
+def test_autocomplete_body():
+    assert build_autocomplete_body("Myocard*", limit=5) == {
+        "size": 5,
+        "_source": ["condition"],
+        "query": {
+            "bool": {
+                "should": [
+                    {"prefix": {"condition.lower": {"value": "myocard", "boost": 3}}},
+                    {"match_phrase_prefix": {"condition": {"query": "Myocard", "boost": 2}}},
+                    {"match_phrase_prefix": {"condition_synonyms": {"query": "Myocard"}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        },
+        "collapse": {"field": "condition.keyword"},
+    }
+
+
+def test_related_body_excludes_the_case_itself():
+    body = build_related_body(42, limit=3)
+    assert body["size"] == 3
+    mlt = body["query"]["bool"]["must"][0]["more_like_this"]
+    assert mlt["like"] == [{"_id": "42"}]
+    assert mlt["fields"] == ["condition", "title", "summary", "findings", "history"]
+    assert body["query"]["bool"]["must_not"] == [{"ids": {"values": ["42"]}}]
