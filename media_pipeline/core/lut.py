@@ -6,6 +6,7 @@ avoids the float64 copies of the full image that ``apply_modality_lut``/``apply_
 make and lets a series reuse the table slice after slice.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -110,9 +111,10 @@ def _first(value) -> float | None:
     if isinstance(value, MultiValue | list | tuple):
         value = value[0] if len(value) else None
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def _domain(dtype: np.dtype) -> np.ndarray | None:

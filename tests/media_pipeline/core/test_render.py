@@ -223,3 +223,17 @@ def test_enhanced_multi_frame_reads_rescale_and_window_from_shared_groups():
     ds = image_dataset(frames, frames=True, SharedFunctionalGroupsSequence=[shared])
     greys = block_centres(decoded(render_dicom(ds).preview), len(stored))
     assert greys == pytest.approx([dicom_linear_window(v - 1024, 40, 400) for v in stored], abs=4)
+
+
+def test_32_bit_data_is_windowed_without_a_lookup_table():
+    stored = [0, 70000, 100000, 140000]
+    ds = image_dataset(blocks(stored, "uint32"), WindowCenter=100000, WindowWidth=60001)
+    greys = block_centres(decoded(render_dicom(ds).preview), len(stored))
+    assert greys == pytest.approx([dicom_linear_window(v, 100000, 60001) for v in stored], abs=4)
+
+
+def test_an_unusable_header_window_falls_back_to_percentiles():
+    ds = image_dataset(blocks([100, 200], "uint16"), WindowCenter="nan", WindowWidth=0)
+    low, high = block_centres(decoded(render_dicom(ds).preview), 2)
+    assert low < 8
+    assert high > 247
