@@ -18,7 +18,7 @@ def profile_edit(request):
     profile = getattr(request.user, "clinician_profile", None)
     if profile is None:
         return TemplateResponse(request, "accounts/no_profile.html", status=404)
-    form = ProfileEditForm(request.POST or None, instance=profile)
+    form = ProfileEditForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Profile saved.")

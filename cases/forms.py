@@ -14,6 +14,7 @@ MAX_SECTION_LENGTH = 20_000
 
 
 class CaseForm(forms.ModelForm):
+    title = forms.CharField(max_length=120, help_text="What a peer should know at a glance.")
     body_systems = forms.ModelMultipleChoiceField(
         queryset=BodySystem.objects.all(), widget=forms.CheckboxSelectMultiple
     )
@@ -51,11 +52,8 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialty"].queryset = Specialty.objects.all()
-        self.fields["title"].max_length = 120
-        self.fields["title"].widget.attrs["maxlength"] = 120
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Textarea) and name in CASE_FIELDS:
-                field.max_length = MAX_SECTION_LENGTH
                 field.validators.append(MaxLengthValidator(MAX_SECTION_LENGTH))
         page = self.instance
         if page.pk:

@@ -134,6 +134,8 @@ def submit_for_review(page: CasePage, user, consent_basis: str) -> WorkflowState
     if workflow is None:
         raise ValidationError("No review workflow is set up for cases: ask an administrator.")
     record_consent(page, user, consent_basis)
+    if page.latest_revision_id is None:
+        page.save_revision(user=user)
     return workflow.start(page, user)
 
 

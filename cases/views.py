@@ -34,7 +34,7 @@ def my_cases(request):
 @require_case_access
 @require_http_methods(["GET", "POST"])
 def case_create(request):
-    form = CaseForm(request.POST or None)
+    form = CaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             page = services.create_draft(request.user, form.case_data())
@@ -51,7 +51,7 @@ def case_create(request):
 def case_edit(request, page_id: int):
     page = _own_case(request, page_id)
     draft = page.get_latest_revision_as_object()
-    form = CaseForm(request.POST or None, instance=draft)
+    form = CaseForm(request.POST if request.method == "POST" else None, instance=draft)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_draft(page, request.user, form.case_data())
@@ -78,7 +78,7 @@ def case_preview(request, page_id: int):
 @require_http_methods(["GET", "POST"])
 def case_submit(request, page_id: int):
     page = _own_case(request, page_id)
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_for_review(page, request.user, form.cleaned_data["consent"])

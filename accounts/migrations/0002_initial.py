@@ -7,31 +7,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clinicianprofile',
-            name='specialty',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.specialty'),
+            model_name="clinicianprofile",
+            name="specialty",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="cases.specialty",
+            ),
         ),
         migrations.AddField(
-            model_name='clinicianprofile',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='clinician_profile', to=settings.AUTH_USER_MODEL),
+            model_name="clinicianprofile",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="clinician_profile",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='clinicianprofile',
-            index=models.Index(fields=['status', 'created_at'], name='accounts_cl_status_a1eac9_idx'),
+            model_name="clinicianprofile",
+            index=models.Index(
+                fields=["status", "created_at"], name="accounts_cl_status_a1eac9_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clinicianprofile',
-            constraint=models.UniqueConstraint(models.F('registration_body'), django.db.models.functions.text.Upper('registration_body_other'), django.db.models.functions.text.Upper('registration_number'), name='unique_registration_per_body', violation_error_message='This registration number is already registered with that body.'),
+            model_name="clinicianprofile",
+            constraint=models.UniqueConstraint(
+                models.F("registration_body"),
+                django.db.models.functions.text.Upper("registration_body_other"),
+                django.db.models.functions.text.Upper("registration_number"),
+                name="unique_registration_per_body",
+                violation_error_message="This registration number is already registered with that body.",
+            ),
         ),
     ]

@@ -11,161 +11,466 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailcore', '0098_apitoken'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BodySystem',
+            name="BodySystem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='CaseIndexPage',
+            name="CaseIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.CharField(blank=True, default='', max_length=250)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.CharField(blank=True, default="", max_length=250)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=(cases.access.VerifiedOnlyPageMixin, 'wagtailcore.page'),
+            bases=(cases.access.VerifiedOnlyPageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='Condition',
+            name="Condition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('synonyms', models.TextField(blank=True, default='', help_text='Synonyms, abbreviations and lay terms, one per line (e.g. MI, heart attack).')),
-                ('icd10_code', models.CharField(blank=True, default='', max_length=10, verbose_name='ICD-10 code')),
-                ('snomed_code', models.CharField(blank=True, default='', max_length=20, verbose_name='SNOMED CT concept id')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "synonyms",
+                    models.TextField(
+                        blank=True,
+                        default="",
+                        help_text="Synonyms, abbreviations and lay terms, one per line (e.g. MI, heart attack).",
+                    ),
+                ),
+                (
+                    "icd10_code",
+                    models.CharField(
+                        blank=True, default="", max_length=10, verbose_name="ICD-10 code"
+                    ),
+                ),
+                (
+                    "snomed_code",
+                    models.CharField(
+                        blank=True, default="", max_length=20, verbose_name="SNOMED CT concept id"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='Specialty',
+            name="Specialty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
             ],
             options={
-                'verbose_name_plural': 'specialties',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name_plural": "specialties",
+                "ordering": ["name"],
+                "abstract": False,
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='CaseConsent',
+            name="CaseConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis', models.CharField(choices=[('consent_obtained', 'The patient (or their representative) gave consent'), ('not_identifiable', 'The case cannot identify the patient')], max_length=20)),
-                ('confirmed_at', models.DateTimeField(auto_now_add=True)),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.WAGTAIL_PAGE_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            (
+                                "consent_obtained",
+                                "The patient (or their representative) gave consent",
+                            ),
+                            ("not_identifiable", "The case cannot identify the patient"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-confirmed_at'],
+                "ordering": ["-confirmed_at"],
             },
         ),
         migrations.CreateModel(
-            name='CasePage',
+            name="CasePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.CharField(max_length=250, verbose_name='one-line summary')),
-                ('history', models.TextField(help_text='Markdown: blank line between paragraphs, **bold**, *italic*, - lists.', verbose_name='presentation and clinical history')),
-                ('examination', models.TextField(help_text='Markdown: blank line between paragraphs, **bold**, *italic*, - lists.', verbose_name='examination and investigations')),
-                ('imaging_findings', models.TextField(blank=True, default='', help_text='Markdown: blank line between paragraphs, **bold**, *italic*, - lists.')),
-                ('certainty', models.CharField(choices=[('possible', 'Possible'), ('probable', 'Probable'), ('almost_certain', 'Almost certain'), ('certain', 'Certain')], max_length=20, verbose_name='diagnostic certainty')),
-                ('management_outcome', models.TextField(help_text='Markdown: blank line between paragraphs, **bold**, *italic*, - lists.', verbose_name='management and outcome')),
-                ('learning_points', models.TextField(help_text='Markdown: blank line between paragraphs, **bold**, *italic*, - lists.')),
-                ('discussion_references', models.TextField(blank=True, default='', help_text='Markdown: blank line between paragraphs, **bold**, *italic*, - lists.', verbose_name='discussion and references')),
-                ('age_band', models.CharField(choices=[('0-1', 'Under 1'), ('1-4', '1–4'), ('5-9', '5–9'), ('10-14', '10–14'), ('15-19', '15–19'), ('20-24', '20–24'), ('25-29', '25–29'), ('30-34', '30–34'), ('35-39', '35–39'), ('40-44', '40–44'), ('45-49', '45–49'), ('50-54', '50–54'), ('55-59', '55–59'), ('60-64', '60–64'), ('65-69', '65–69'), ('70-74', '70–74'), ('75-79', '75–79'), ('80-84', '80–84'), ('85-89', '85–89'), ('90+', '90 and over')], max_length=8, verbose_name='patient age band')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other / intersex'), ('not_stated', 'Not stated')], max_length=12)),
-                ('case_mode', models.CharField(choices=[('opinion', 'Seeking an opinion'), ('teaching', 'Teaching case')], max_length=10)),
-                ('licence', models.CharField(choices=[('CC-BY-NC-SA-4.0', 'CC BY-NC-SA 4.0'), ('CC-BY-4.0', 'CC BY 4.0'), ('CC-BY-NC-4.0', 'CC BY-NC 4.0'), ('all-rights-reserved', 'All rights reserved')], default='CC-BY-NC-SA-4.0', max_length=24)),
-                ('featured', models.BooleanField(default=False, help_text='Editors feature cases on the home page.')),
-                ('extra', wagtail.fields.StreamField([('paragraph', 0), ('heading', 1)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'superscript', 'subscript']}), 1: ('wagtail.blocks.CharBlock', (), {'max_length': 120})}, help_text='Free extra content. Never patient images: those go through case media.')),
-                ('external_id', models.CharField(blank=True, db_index=True, default='', editable=False, help_text='Identifier from an import, so that importing again updates, not duplicates.', max_length=64)),
-                ('body_systems', modelcluster.fields.ParentalManyToManyField(related_name='cases', to='cases.bodysystem')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("summary", models.CharField(max_length=250, verbose_name="one-line summary")),
+                (
+                    "history",
+                    models.TextField(
+                        help_text="Markdown: blank line between paragraphs, **bold**, *italic*, - lists.",
+                        verbose_name="presentation and clinical history",
+                    ),
+                ),
+                (
+                    "examination",
+                    models.TextField(
+                        help_text="Markdown: blank line between paragraphs, **bold**, *italic*, - lists.",
+                        verbose_name="examination and investigations",
+                    ),
+                ),
+                (
+                    "imaging_findings",
+                    models.TextField(
+                        blank=True,
+                        default="",
+                        help_text="Markdown: blank line between paragraphs, **bold**, *italic*, - lists.",
+                    ),
+                ),
+                (
+                    "certainty",
+                    models.CharField(
+                        choices=[
+                            ("possible", "Possible"),
+                            ("probable", "Probable"),
+                            ("almost_certain", "Almost certain"),
+                            ("certain", "Certain"),
+                        ],
+                        max_length=20,
+                        verbose_name="diagnostic certainty",
+                    ),
+                ),
+                (
+                    "management_outcome",
+                    models.TextField(
+                        help_text="Markdown: blank line between paragraphs, **bold**, *italic*, - lists.",
+                        verbose_name="management and outcome",
+                    ),
+                ),
+                (
+                    "learning_points",
+                    models.TextField(
+                        help_text="Markdown: blank line between paragraphs, **bold**, *italic*, - lists."
+                    ),
+                ),
+                (
+                    "discussion_references",
+                    models.TextField(
+                        blank=True,
+                        default="",
+                        help_text="Markdown: blank line between paragraphs, **bold**, *italic*, - lists.",
+                        verbose_name="discussion and references",
+                    ),
+                ),
+                (
+                    "age_band",
+                    models.CharField(
+                        choices=[
+                            ("0-1", "Under 1"),
+                            ("1-4", "1–4"),
+                            ("5-9", "5–9"),
+                            ("10-14", "10–14"),
+                            ("15-19", "15–19"),
+                            ("20-24", "20–24"),
+                            ("25-29", "25–29"),
+                            ("30-34", "30–34"),
+                            ("35-39", "35–39"),
+                            ("40-44", "40–44"),
+                            ("45-49", "45–49"),
+                            ("50-54", "50–54"),
+                            ("55-59", "55–59"),
+                            ("60-64", "60–64"),
+                            ("65-69", "65–69"),
+                            ("70-74", "70–74"),
+                            ("75-79", "75–79"),
+                            ("80-84", "80–84"),
+                            ("85-89", "85–89"),
+                            ("90+", "90 and over"),
+                        ],
+                        max_length=8,
+                        verbose_name="patient age band",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other / intersex"),
+                            ("not_stated", "Not stated"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "case_mode",
+                    models.CharField(
+                        choices=[("opinion", "Seeking an opinion"), ("teaching", "Teaching case")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        choices=[
+                            ("CC-BY-NC-SA-4.0", "CC BY-NC-SA 4.0"),
+                            ("CC-BY-4.0", "CC BY 4.0"),
+                            ("CC-BY-NC-4.0", "CC BY-NC 4.0"),
+                            ("all-rights-reserved", "All rights reserved"),
+                        ],
+                        default="CC-BY-NC-SA-4.0",
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "featured",
+                    models.BooleanField(
+                        default=False, help_text="Editors feature cases on the home page."
+                    ),
+                ),
+                (
+                    "extra",
+                    wagtail.fields.StreamField(
+                        [("paragraph", 0), ("heading", 1)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "superscript",
+                                        "subscript",
+                                    ]
+                                },
+                            ),
+                            1: ("wagtail.blocks.CharBlock", (), {"max_length": 120}),
+                        },
+                        help_text="Free extra content. Never patient images: those go through case media.",
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        default="",
+                        editable=False,
+                        help_text="Identifier from an import, so that importing again updates, not duplicates.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "body_systems",
+                    modelcluster.fields.ParentalManyToManyField(
+                        related_name="cases", to="cases.bodysystem"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
+                "verbose_name": "case",
             },
-            bases=(cases.access.VerifiedOnlyPageMixin, 'wagtailcore.page'),
+            bases=(cases.access.VerifiedOnlyPageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='CaseTag',
+            name="CaseTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='cases.casepage')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_items",
+                        to="cases.casepage",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_items",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='casepage',
-            name='tags',
-            field=modelcluster.contrib.taggit.ClusterTaggableManager(blank=True, help_text='A comma-separated list of tags.', through='cases.CaseTag', to='taggit.Tag', verbose_name='Tags'),
+            model_name="casepage",
+            name="tags",
+            field=modelcluster.contrib.taggit.ClusterTaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="cases.CaseTag",
+                to="taggit.Tag",
+                verbose_name="Tags",
+            ),
         ),
         migrations.CreateModel(
-            name='ClinicalReviewTask',
+            name="ClinicalReviewTask",
             fields=[
-                ('task_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.task')),
-                ('groups', models.ManyToManyField(help_text='Pages/snippets at this step in a workflow will be moderated or approved by these groups of users', to='auth.group', verbose_name='groups')),
+                (
+                    "task_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.task",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        help_text="Pages/snippets at this step in a workflow will be moderated or approved by these groups of users",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clinical and privacy review',
-                'verbose_name_plural': 'clinical and privacy reviews',
+                "verbose_name": "clinical and privacy review",
+                "verbose_name_plural": "clinical and privacy reviews",
             },
-            bases=('wagtailcore.task',),
+            bases=("wagtailcore.task",),
         ),
         migrations.AddField(
-            model_name='casepage',
-            name='diagnosis',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='diagnosed_cases', to='cases.condition'),
+            model_name="casepage",
+            name="diagnosis",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="diagnosed_cases",
+                to="cases.condition",
+            ),
         ),
         migrations.CreateModel(
-            name='CaseDifferential',
+            name="CaseDifferential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('free_text', models.CharField(blank=True, default='', max_length=200)),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='differentials', to='cases.casepage')),
-                ('condition', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.condition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("free_text", models.CharField(blank=True, default="", max_length=200)),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="differentials",
+                        to="cases.casepage",
+                    ),
+                ),
+                (
+                    "condition",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.condition",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='casepage',
-            name='specialty',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.specialty'),
+            model_name="casepage",
+            name="specialty",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.specialty",
+            ),
         ),
     ]

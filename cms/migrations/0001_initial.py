@@ -6,36 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('tagline', models.CharField(default='Anonymised clinical cases, shared between verified clinicians.', max_length=200)),
-                ('landing_text', models.TextField(blank=True, default="Post anonymised cases, ask peers for their opinion and learn from each other's cases. Every member is a verified clinician and every image is anonymised before it is stored.")),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "tagline",
+                    models.CharField(
+                        default="Anonymised clinical cases, shared between verified clinicians.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "landing_text",
+                    models.TextField(
+                        blank=True,
+                        default="Post anonymised cases, ask peers for their opinion and learn from each other's cases. Every member is a verified clinician and every image is anonymised before it is stored.",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='SiteSettings',
+            name="SiteSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_email', models.EmailField(blank=True, default='', max_length=254)),
-                ('footer_text', models.CharField(blank=True, default='Not for diagnosis of individual patients. Cases are anonymised and shared under licence.', max_length=250)),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("contact_email", models.EmailField(blank=True, default="", max_length=254)),
+                (
+                    "footer_text",
+                    models.CharField(
+                        blank=True,
+                        default="Not for diagnosis of individual patients. Cases are anonymised and shared under licence.",
+                        max_length=250,
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
     ]

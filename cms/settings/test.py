@@ -23,3 +23,4 @@ if STORAGES["clinical"]["BACKEND"].endswith("FileSystemStorage"):
 # ELASTICSEARCH_URL / OPENSEARCH_URL and switch the site over explicitly where they need to.
 ELASTICSEARCH_URL = ""
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

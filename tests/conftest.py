@@ -1,0 +1,45 @@
+"""Shared fixtures, and the rule that a missing service fails CI instead of skipping."""
+
+import os
+
+import pytest
+from django.db import connection
+
+SERVICE_MARKERS = ("postgres", "elasticsearch", "s3")
+REQUIRE_SERVICES = os.environ.get("CASEBOOK_REQUIRE_SERVICES") == "1"
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return [
+        f"casebook: database engine {engine}",
+        f"casebook: services required = {REQUIRE_SERVICES}",
+    ]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With CASEBOOK_REQUIRE_SERVICES=1, a service test that skips is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if not (REQUIRE_SERVICES and report.skipped):
+        return
+    if any(item.get_closest_marker(name) for name in SERVICE_MARKERS):
+        report.outcome = "failed"
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"service test skipped but CASEBOOK_REQUIRE_SERVICES=1: {reason}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    from django.conf import settings
+
+    terminalreporter.write_line(
+        f"casebook: this run used the {settings.DATABASES['default']['ENGINE']} database"
+    )
+
+
+@pytest.fixture
+def db_vendor(db):
+    return connection.vendor
