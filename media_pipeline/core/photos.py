@@ -189,12 +189,12 @@ def _register_heif() -> None:
 
 
 def _check_single_frame(image: Image.Image, source_format: str) -> None:
-    if getattr(image, "n_frames", 1) > 1:
-        what = "several images" if source_format == "HEIF" else "an animation"
-        raise MediaRejected(
-            f"The {_describe(source_format)} file contains {what}; upload a single still photo.",
-            code="animated",
-        )
+    # Extra JPEG (MPO) images are HDR gain maps, depth maps or a stereo view of the same
+    # photo: only the primary image is decoded and kept, the rest is dropped.
+    if source_format == "JPEG" or getattr(image, "n_frames", 1) == 1:
+        return
+    what = "several images" if source_format == "HEIF" else "an animation"
+    raise MediaRejected(f"The file contains {what}; upload a single still photo.", code="animated")
 
 
 def _upright(image: Image.Image) -> Image.Image:

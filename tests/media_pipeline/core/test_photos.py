@@ -207,6 +207,20 @@ def test_heic_becomes_jpeg_without_metadata():
     assert_blue(pixel(photo, (60, 30)))
 
 
+def test_multi_picture_jpeg_keeps_only_the_primary_image():
+    secondary = Image.new("RGB", (80, 40), (0, 255, 0))
+    data = encode(marked_image(), "MPO", save_all=True, append_images=[secondary])
+    assert Image.open(io.BytesIO(data)).n_frames == 2
+
+    photo = scrub_photo(data, "portrait.jpg")
+
+    decoded = Image.open(io.BytesIO(photo.data))
+    assert decoded.format == "JPEG" and getattr(decoded, "n_frames", 1) == 1
+    assert photo.data.count(b"\xff\xd8") == 1  # one start-of-image: nothing appended
+    assert_red(pixel(photo, (10, 10)))
+    assert_blue(pixel(photo, (60, 30)))
+
+
 def rejection(data: bytes, filename: str, **options) -> MediaRejected:
     with pytest.raises(MediaRejected) as caught:
         scrub_photo(data, filename, **options)
@@ -222,7 +236,7 @@ def animation(image_format: str) -> bytes:
 def test_animations_are_rejected(image_format, filename):
     error = rejection(animation(image_format), filename)
     assert error.code == "animated"
-    assert "animation" in error.reason
+    assert error.reason == "The file contains an animation; upload a single still photo."
 
 
 def test_gif_is_rejected_as_unsupported_even_when_named_jpg():

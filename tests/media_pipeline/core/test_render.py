@@ -233,7 +233,8 @@ def test_32_bit_data_is_windowed_without_a_lookup_table():
 
 
 def test_an_unusable_header_window_falls_back_to_percentiles():
-    ds = image_dataset(blocks([100, 200], "uint16"), WindowCenter="nan", WindowWidth=0)
+    with pytest.warns(UserWarning, match="DS"):
+        ds = image_dataset(blocks([100, 200], "uint16"), WindowCenter="nan", WindowWidth=0)
     low, high = block_centres(decoded(render_dicom(ds).preview), 2)
     assert low < 8
     assert high > 247
