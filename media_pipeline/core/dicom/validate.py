@@ -56,6 +56,7 @@ SUPPORTED_COMPRESSED = frozenset(
         "1.2.840.10008.1.2.5",  # RLE lossless
     }
 )
+UNDEFINED_LENGTH = 0xFFFFFFFF
 PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
 
 
@@ -98,9 +99,22 @@ def _parse(data: bytes) -> Dataset:
         ds = dcmread(BytesIO(data), force=not has_preamble)
     except (InvalidDicomError, EOFError, ValueError, KeyError, OverflowError) as exc:
         raise MediaRejected("the DICOM file is truncated or corrupt", code="corrupt") from exc
+    if _has_short_value(ds) or (has_preamble and len(ds) == 0):
+        raise MediaRejected("the DICOM file is truncated", code="truncated")
     if "SOPClassUID" not in ds and "DirectoryRecordSequence" not in ds:
         raise MediaRejected("the file is not a DICOM object", code="not_dicom")
     return ds
+
+
+def _has_short_value(ds: Dataset) -> bool:
+    # pydicom reads what is left of a value cut off by the end of the file without complaint.
+    # Iterating the tags (not the dataset) keeps the elements raw: nothing is decoded.
+    for tag in list(ds.keys()):
+        elem = ds.get_item(tag)
+        declared = getattr(elem, "length", UNDEFINED_LENGTH)
+        if declared != UNDEFINED_LENGTH and len(elem.value or b"") < declared:
+            return True
+    return False
 
 
 def _check_object_type(ds: Dataset) -> None:

@@ -32,6 +32,8 @@ def context() -> CaseContext:
 
 def searchable(data: bytes) -> bytes:
     """The output bytes with a deflated dataset inflated, so a byte search sees everything."""
+    if data[128:132] != b"DICM":
+        return data
     ds = pydicom.dcmread(DicomBytesIO(data), stop_before_pixels=True)
     if ds.file_meta.TransferSyntaxUID != DeflatedExplicitVRLittleEndian:
         return data
