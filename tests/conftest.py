@@ -9,12 +9,20 @@ SERVICE_MARKERS = ("postgres", "elasticsearch", "s3")
 REQUIRE_SERVICES = os.environ.get("CASEBOOK_REQUIRE_SERVICES") == "1"
 
 
-def pytest_report_header(config):
+def _database_engine() -> str | None:
+    """The engine of this run, or None when Django is not in play (``-p no:django``)."""
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    try:
+        return settings.DATABASES["default"]["ENGINE"]
+    except ImproperlyConfigured:
+        return None
+
+
+def pytest_report_header(config):
     return [
-        f"casebook: database engine {engine}",
+        f"casebook: database engine {_database_engine()}",
         f"casebook: services required = {REQUIRE_SERVICES}",
     ]
 
@@ -33,11 +41,7 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_terminal_summary(terminalreporter):
-    from django.conf import settings
-
-    terminalreporter.write_line(
-        f"casebook: this run used the {settings.DATABASES['default']['ENGINE']} database"
-    )
+    terminalreporter.write_line(f"casebook: this run used the {_database_engine()} database")
 
 
 @pytest.fixture

@@ -1,0 +1,64 @@
+# Casebook. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DEMO_PASSWORD ?= $(or $(CASEBOOK_DEMO_PASSWORD),casebook-demo-2026)
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test run test test-fast lint format check services-up services-down bench
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip setuptools wheel
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install Casebook
+
+install-test: $(VENV)/.installed-test ## Install Casebook with its test tools
+
+run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000 with a task worker
+	$(PY) manage.py migrate --noinput
+	CASEBOOK_DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py seed_demo
+	@echo "Demo logins (password: $(DEMO_PASSWORD)): demo-editor, demo-clinician (verified), demo-pending"
+	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(PY) manage.py db_worker --queue-name default & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-test ## Start the services the suite needs, run every test, stop the services
+	PY=$(PY) bash scripts/run_tests.sh
+
+test-fast: install-test ## Only the fast tests that need no service
+	$(PY) -m pytest -q -m "not postgres and not elasticsearch and not s3 and not browser and not slow"
+
+lint: install-test ## ruff check and ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-test ## Apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install ## Django system checks, deploy checks under production settings, migrations
+	$(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-$$RANDOM$$RANDOM-not-a-real-secret-0123456789abcdef ALLOWED_HOSTS=casebook.example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+services-up: install ## Start PostgreSQL, Elasticsearch, OpenSearch and S3 on loopback
+	$(PY) scripts/services.py up
+
+services-down: ## Stop the services started by services-up
+	$(PY) scripts/services.py down
+
+bench: install-test ## Run the benchmarks (prints tables)
+	$(PY) benchmarks/pages.py
