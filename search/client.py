@@ -64,18 +64,19 @@ class Capabilities:
 
 @dataclass(frozen=True)
 class BulkItem:
-    """One write with an external version: an older version never replaces a newer one.
+    """One index write with an external version: an older version never replaces a newer one.
 
     ``require_alias``: ``index`` names an alias, and the write fails rather than auto-creating
     an index when the alias is gone. ``optional``: a missing index or alias for this item is
     expected (the rebuild alias exists only during a rebuild) and is neither counted nor logged.
+    (There are no delete operations: a bulk delete auto-creates a missing index; removals are
+    written as versioned tombstones instead, see ``search.indexer``.)
     """
 
-    op: Literal["index", "delete"]
     index: str
     id: int | str
     version: int
-    source: dict[str, Any] | None = None
+    source: dict[str, Any]
     require_alias: bool = False
     optional: bool = False
 
@@ -86,13 +87,11 @@ class BulkResult:
 
     succeeded: int = 0
     stale: int = 0
-    not_found: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (id, error type)
 
     def merge(self, other: "BulkResult") -> None:
         self.succeeded += other.succeeded
         self.stale += other.stale
-        self.not_found += other.not_found
         self.failed.extend(other.failed)
 
 
@@ -179,11 +178,10 @@ class EngineClient:
                 "version": item.version,
                 "version_type": "external",
             }
-            if item.require_alias and item.op == "index":
+            if item.require_alias:
                 meta["require_alias"] = True
-            lines.append(json.dumps({item.op: meta}))
-            if item.op == "index":
-                lines.append(json.dumps(item.source, ensure_ascii=False))
+            lines.append(json.dumps({"index": meta}))
+            lines.append(json.dumps(item.source, ensure_ascii=False))
         payload = "\n".join(lines) + "\n"
         response = self._request("POST", "/_bulk", body=payload, timeout=self.write_timeout)
         for item, entry in zip(items, response["items"], strict=True):
@@ -196,8 +194,6 @@ class EngineClient:
                 continue
             elif status == 409 and error_type == "version_conflict_engine_exception":
                 result.stale += 1
-            elif status == 404 and not error_type:
-                result.not_found += 1  # deleting a document that is already gone
             else:
                 result.failed.append((str(item.id), error_type or str(status)))
         if result.failed:
@@ -218,13 +214,6 @@ class EngineClient:
         if not found.get("found"):
             return None
         return {**found["_source"], "_version": found["_version"]}
-
-    def delete(self, index: str, doc_id: int | str, version: int) -> bool:
-        """Delete unless the engine holds a newer version; True when something was deleted."""
-        result = self.bulk([BulkItem("delete", index, doc_id, version)])
-        if result.failed:
-            raise SearchError("delete failed", error_type=result.failed[0][1])
-        return result.succeeded == 1
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ change made while a rebuild runs reaches the new index too. The bulk request res
 against one cluster state, so even a write that races the final alias swap lands in the new
 index. Writes carry the document's ``version`` as an external version: whichever arrives
 last, the engine keeps the newest version of each case, and the rebuild's bulk load never
-overwrites a newer change made meanwhile.
+overwrites a newer change made meanwhile. Removals are versioned tombstones for the same
+reason (and because a bulk delete would auto-create a missing index).
 
 One rebuild at a time per prefix (run it from one management command or task).
 """
@@ -74,7 +75,6 @@ def index_documents(
             for target in targets:
                 items.append(
                     BulkItem(
-                        "index",
                         target,
                         doc["id"],
                         int(doc["version"]),
@@ -93,18 +93,26 @@ def delete_documents(
     *,
     prefix: str | None = None,
 ) -> BulkResult:
-    """Delete cases by (id, version); ``version`` must be newer than the indexed version.
+    """Remove cases given as (id, version); ``version`` must be newer than the indexed one.
 
-    The engine remembers a versioned delete only for ``index.gc_deletes`` (60 s by default), so
-    a write older than the delete that arrives later than that could bring the case back; the
-    outbox replays changes in order, which keeps that from happening.
+    A removal is written as a tombstone document (``deleted: true``) with the version, which
+    every query excludes. Unlike an engine delete, whose version the engine forgets after
+    ``index.gc_deletes`` (60 s), a tombstone keeps rejecting older writes, so a late change can
+    never bring a removed case back. Rebuilds load only live cases, which drops tombstones.
     """
     prefix = conf.index_prefix() if prefix is None else prefix
     targets = (alias_name(prefix), building_alias_name(prefix))
     result = BulkResult()
     for chunk in _chunks(ids_with_versions, CHUNK_SIZE):
         items = [
-            BulkItem("delete", target, doc_id, int(version), optional=target != targets[0])
+            BulkItem(
+                target,
+                doc_id,
+                int(version),
+                {"id": doc_id, "version": int(version), "deleted": True},
+                require_alias=True,
+                optional=target != targets[0],
+            )
             for doc_id, version in chunk
             for target in targets
         ]
@@ -134,7 +142,7 @@ def rebuild(
         result = BulkResult()
         for chunk in _chunks(docs, CHUNK_SIZE):
             items = [
-                BulkItem("index", new_index, doc["id"], int(doc["version"]), to_index_source(doc))
+                BulkItem(new_index, doc["id"], int(doc["version"]), to_index_source(doc))
                 for doc in chunk
             ]
             result.merge(client.bulk(items))

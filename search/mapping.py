@@ -92,6 +92,8 @@ def _properties() -> dict[str, Any]:
         },
         "published_at": {"type": "date"},
         "version": {"type": "long", "index": False},
+        # tombstones of removed cases (see search.indexer.delete_documents)
+        "deleted": {"type": "boolean"},
     }
     properties.update({name: _text(offsets=True) for name in HIGHLIGHTED_TEXT_FIELDS})
     properties.update({name: _text() for name in OTHER_TEXT_FIELDS})

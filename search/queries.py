@@ -105,6 +105,10 @@ SORTS: dict[str, list[Any]] = {
     ],
 }
 
+#: Removed cases stay in the index as versioned tombstones (``search.indexer``): every query
+#: excludes them.
+TOMBSTONE = {"term": {"deleted": True}}
+
 # Characters with a meaning in query_string/simple_query_string syntax.
 _SYNTAX = re.compile(r"""[+\-=&|><!(){}\[\]^"~*?:\\/]""")
 _WORD = re.compile(r"\w+")
@@ -190,7 +194,7 @@ def build_search_body(req: SearchRequest, *, synonyms: Expander) -> dict[str, An
     """The ``_search`` body for ``req``: query, post_filter, facet aggs, highlight, sort, page."""
     start, size = result_window(req)
     body: dict[str, Any] = {
-        "query": text_query(req.q, synonyms) if req.q else {"match_all": {}},
+        "query": text_query(req.q, synonyms) if req.q else {"bool": {"must_not": [TOMBSTONE]}},
         "aggs": facet_aggregations(req.filters),
         "sort": SORTS[req.effective_sort],
         "from": start,
@@ -237,7 +241,7 @@ def text_query(q: str, synonyms: Expander) -> dict[str, Any]:
             }
         }
     )
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+    return {"bool": {"should": should, "minimum_should_match": 1, "must_not": [TOMBSTONE]}}
 
 
 def _all_words(text: str, boost: float) -> dict[str, Any]:
@@ -311,6 +315,7 @@ def build_autocomplete_body(prefix: str, *, limit: int = 10) -> dict[str, Any]:
                     {"match_phrase_prefix": {"condition_synonyms": {"query": text}}},
                 ],
                 "minimum_should_match": 1,
+                "must_not": [TOMBSTONE],
             }
         },
         "collapse": {"field": "condition.keyword"},
@@ -339,7 +344,7 @@ def build_related_body(doc_id: int, *, limit: int = 5) -> dict[str, Any]:
                         }
                     }
                 ],
-                "must_not": [{"ids": {"values": [str(doc_id)]}}],
+                "must_not": [{"ids": {"values": [str(doc_id)]}}, TOMBSTONE],
             }
         },
     }

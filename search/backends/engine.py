@@ -19,6 +19,10 @@ from search.synonyms import SynonymTable
 
 logger = logging.getLogger(__name__)
 
+#: What a search sees when a rebuild deletes the index it resolved the alias to: some shards
+#: lost, or all of them (503 search_phase_execution_exception).
+_RETRYABLE = frozenset({"shard_failure", "search_phase_execution_exception"})
+
 
 class EngineBackend(SearchBackend):
     """Searches the alias ``<prefix>cases``; writes through ``search.indexer``."""
@@ -85,8 +89,8 @@ class EngineBackend(SearchBackend):
         """Run a search on the alias; None when nothing has been indexed yet.
 
         A rebuild deletes the previous index right after the alias swap; a search that
-        resolved the alias just before can then miss its index or lose shards. One retry
-        resolves the alias again.
+        resolved the alias just before can then miss its index or lose its shards. One
+        immediate retry resolves the alias again, to the new index.
         """
         for attempt in (1, 2):
             try:
@@ -95,6 +99,6 @@ class EngineBackend(SearchBackend):
                 if attempt == 2:
                     logger.info("search alias %s does not exist yet", self.alias)
             except SearchUnavailable as error:
-                if error.error_type != "shard_failure" or attempt == 2:
+                if error.error_type not in _RETRYABLE or attempt == 2:
                     raise
         return None

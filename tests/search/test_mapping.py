@@ -20,10 +20,10 @@ def properties(analysis_common=False):
     return index_settings_and_mappings(Caps(analysis_common))["mappings"]["properties"]
 
 
-def test_strict_mapping_covers_exactly_the_document_and_derived_fields():
+def test_strict_mapping_covers_exactly_the_document_derived_and_tombstone_fields():
     body = index_settings_and_mappings(Caps(False))
     assert body["mappings"]["dynamic"] == "strict"
-    assert set(body["mappings"]["properties"]) == DOCUMENT_FIELDS | {"activity"}
+    assert set(body["mappings"]["properties"]) == DOCUMENT_FIELDS | {"activity", "deleted"}
 
 
 def test_single_shard_without_replicas():

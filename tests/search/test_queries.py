@@ -111,7 +111,7 @@ def test_overlong_single_word_is_cut_hard():
 
 def test_empty_query_lists_newest_with_all_facets():
     body = build_search_body(SearchRequest(), synonyms=NO_SYNONYMS)
-    assert body["query"] == {"match_all": {}}
+    assert body["query"] == {"bool": {"must_not": [{"term": {"deleted": True}}]}}
     assert body["sort"] == [{"published_at": {"order": "desc"}}, {"id": {"order": "desc"}}]
     assert "highlight" not in body
     assert "post_filter" not in body
@@ -150,6 +150,7 @@ def test_text_query_with_synonyms_and_phrase_boost():
                 },
             ],
             "minimum_should_match": 1,
+            "must_not": [{"term": {"deleted": True}}],
         }
     }
     assert body["sort"][0] == "_score"
@@ -255,6 +256,7 @@ def test_autocomplete_body():
                     {"match_phrase_prefix": {"condition_synonyms": {"query": "Myocard"}}},
                 ],
                 "minimum_should_match": 1,
+                "must_not": [{"term": {"deleted": True}}],
             }
         },
         "collapse": {"field": "condition.keyword"},
@@ -267,4 +269,7 @@ def test_related_body_excludes_the_case_itself():
     mlt = body["query"]["bool"]["must"][0]["more_like_this"]
     assert mlt["like"] == [{"_id": "42"}]
     assert mlt["fields"] == ["condition", "title", "summary", "findings", "history"]
-    assert body["query"]["bool"]["must_not"] == [{"ids": {"values": ["42"]}}]
+    assert body["query"]["bool"]["must_not"] == [
+        {"ids": {"values": ["42"]}},
+        {"term": {"deleted": True}},
+    ]
