@@ -106,7 +106,10 @@ def release_after_redaction(ds: Dataset) -> Dataset:
 def write_dataset(ds: Dataset) -> bytes:
     """Encode an anonymised dataset as a Part 10 file: zero preamble, Casebook file meta."""
     ds.preamble = b"\0" * 128
-    ds.file_meta = _file_meta(ds, transfer_syntax(ds))
+    meta = getattr(ds, "file_meta", None)
+    ours = meta is not None and meta.get("ImplementationClassUID") == IMPLEMENTATION_CLASS_UID
+    if not ours or meta.get("MediaStorageSOPInstanceUID") != ds.SOPInstanceUID:
+        ds.file_meta = _file_meta(ds, transfer_syntax(ds))
     buffer = BytesIO()
     ds.save_as(buffer, enforce_file_format=True)
     return buffer.getvalue()

@@ -1,0 +1,276 @@
+"""Media core benchmarks, each against a baseline measured in the same run, as a table.
+
+1. Anonymisation throughput on a mixed file set (CT, MR implicit VR, RLE, JPEG; realistic
+   headers with sequences and private tags), in-process, against the floor of pydicom reading
+   and writing the same files, and against dicom-anonymizer and dicognito (their Python APIs).
+2. Thumbnail + preview of a 512x512 16-bit CT slice with render.render_dicom, against a naive
+   pixel_array -> modality/VOI LUT -> Pillow resize -> WebP pipeline.
+3. Peak RSS of a child process that anonymises and renders a 300-slice CT series.
+
+Run: ``.venv/bin/python benchmarks/media_pipeline.py``. Seeds are fixed; files go to a temp dir.
+"""
+
+import io
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pydicom
+from PIL import Image
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.encaps import encapsulate
+from pydicom.pixels import apply_modality_lut, apply_voi_lut
+from pydicom.sequence import Sequence
+from pydicom.uid import (
+    CTImageStorage,
+    ExplicitVRLittleEndian,
+    ImplicitVRLittleEndian,
+    JPEGBaseline8Bit,
+    MRImageStorage,
+    RLELossless,
+    generate_uid,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from media_pipeline.core.dicom.anonymise import CaseContext  # noqa: E402
+from media_pipeline.core.pipeline import process_file  # noqa: E402
+from media_pipeline.core.render import render_dicom  # noqa: E402
+
+SEED = 20260101
+SERIES_SLICES = 300
+RSS_LIMIT_MB = 500
+
+
+def header(rng: np.random.Generator, sop_class: str, modality: str, index: int) -> Dataset:
+    """A header like a scanner's: identifiers, dates, nested references, private tags."""
+    ds = Dataset()
+    ds.SpecificCharacterSet = "ISO_IR 100"
+    ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
+    ds.SOPClassUID = sop_class
+    ds.SOPInstanceUID = generate_uid(entropy_srcs=[str(SEED), str(index)])
+    ds.StudyInstanceUID = generate_uid(entropy_srcs=[str(SEED), "study"])
+    ds.SeriesInstanceUID = generate_uid(entropy_srcs=[str(SEED), modality])
+    ds.FrameOfReferenceUID = generate_uid(entropy_srcs=[str(SEED), "for"])
+    ds.StudyDate = ds.SeriesDate = ds.AcquisitionDate = ds.ContentDate = "20240131"
+    ds.StudyTime = ds.SeriesTime = ds.AcquisitionTime = ds.ContentTime = "101530.125"
+    ds.AccessionNumber = f"ACC{index:06d}"
+    ds.Modality = modality
+    ds.Manufacturer = "ACME"
+    ds.InstitutionName = "General Hospital"
+    ds.InstitutionAddress = "1 Main Street"
+    ds.ReferringPhysicianName = "Doe^John"
+    ds.StationName = "CT01"
+    ds.StudyDescription = "CT CHEST"
+    ds.SeriesDescription = "AXIAL 1mm"
+    ds.OperatorsName = "Roe^Jane"
+    ds.ManufacturerModelName = "Model X"
+    ds.PatientName = "Smith^Anna"
+    ds.PatientID = "123456"
+    ds.PatientBirthDate = "19600101"
+    ds.PatientSex = "F"
+    ds.PatientAge = "064Y"
+    ds.PatientWeight = "70"
+    ds.BodyPartExamined = "CHEST"
+    ds.SliceThickness = "1.0"
+    ds.KVP = "120"
+    ds.DeviceSerialNumber = "SN42"
+    ds.SoftwareVersions = "1.0"
+    ds.ProtocolName = "CHEST ROUTINE"
+    ds.StudyID = "1"
+    ds.SeriesNumber = 1
+    ds.InstanceNumber = index + 1
+    ds.ImagePositionPatient = [0, 0, float(index)]
+    ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+    ds.PixelSpacing = [0.7, 0.7]
+    ds.WindowCenter, ds.WindowWidth = "40", "400"
+    ds.RescaleIntercept, ds.RescaleSlope = "-1024", "1"
+    reference = Dataset()
+    reference.ReferencedSOPClassUID = sop_class
+    reference.ReferencedSOPInstanceUID = generate_uid(entropy_srcs=[str(SEED), "ref", str(index)])
+    ds.ReferencedImageSequence = Sequence([reference])
+    code = Dataset()
+    code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning = "T-D3000", "SRT", "Chest"
+    ds.AnatomicRegionSequence = Sequence([code])
+    block = ds.private_block(0x0019, "ACME 1.1", create=True)
+    for element in range(0x10, 0x20):
+        block.add_new(element, "LO", f"vendor value {int(rng.integers(1_000_000))}")
+    block.add_new(0x30, "OB", rng.bytes(2048))
+    return ds
+
+
+def image(rng, index: int, kind: str) -> tuple[Dataset, str]:
+    """One image of ``kind`` (ct, mr, rle, jpeg) and its transfer syntax."""
+    size = 512 if kind == "ct" else 256
+    sop_class, modality = (CTImageStorage, "CT") if kind != "mr" else (MRImageStorage, "MR")
+    ds = header(rng, sop_class, modality, index)
+    ds.Rows = ds.Columns = size
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+    yy, xx = np.mgrid[:size, :size]
+    disc = ((yy - size / 2) ** 2 + (xx - size / 2) ** 2 < (size * 0.4) ** 2) * 1000
+    pixels = (disc + rng.integers(0, 200, (size, size))).astype(np.uint16)
+    syntax = ImplicitVRLittleEndian if kind == "mr" else ExplicitVRLittleEndian
+    ds.PixelData = pixels.tobytes()
+    if kind == "rle":
+        ds.file_meta = FileMetaDataset()
+        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds.compress(RLELossless)
+        syntax = RLELossless
+    elif kind == "jpeg":
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit = 8, 8, 7
+        buffer = io.BytesIO()
+        Image.fromarray((pixels >> 4).astype(np.uint8)).save(buffer, format="JPEG", quality=90)
+        ds.PixelData = encapsulate([buffer.getvalue()])
+        syntax = JPEGBaseline8Bit
+    return ds, syntax
+
+
+def write(ds: Dataset, syntax: str) -> bytes:
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID = (
+        ds.SOPClassUID,
+        ds.SOPInstanceUID,
+    )
+    meta.TransferSyntaxUID = syntax
+    ds.file_meta = meta
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    return buffer.getvalue()
+
+
+def mixed_set() -> list[bytes]:
+    rng = np.random.default_rng(SEED)
+    kinds = ["ct"] * 20 + ["mr"] * 8 + ["rle"] * 6 + ["jpeg"] * 6
+    return [write(*image(rng, index, kind)) for index, kind in enumerate(kinds)]
+
+
+def best_of(repeats: int, run) -> float:
+    """The fastest of ``repeats`` timed runs, in seconds (least disturbed by other load)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def floor(files: list[bytes]) -> None:
+    for data in files:
+        pydicom.dcmread(io.BytesIO(data)).save_as(io.BytesIO(), enforce_file_format=True)
+
+
+def ours(files: list[bytes]) -> None:
+    ctx = CaseContext.new("CASE-BENCH")
+    for data in files:
+        assert process_file("f.dcm", data, ctx).data  # noqa: S101 - benchmark sanity check
+
+
+def dicom_anonymizer(files: list[bytes]) -> None:
+    from dicomanonymizer.simpledicomanonymizer import anonymize_dataset
+
+    for data in files:
+        ds = pydicom.dcmread(io.BytesIO(data))
+        anonymize_dataset(ds)
+        ds.save_as(io.BytesIO(), enforce_file_format=True)
+
+
+def dicognito(files: list[bytes]) -> None:
+    from dicognito.anonymizer import Anonymizer
+
+    anonymizer = Anonymizer(seed="bench")
+    for data in files:
+        ds = pydicom.dcmread(io.BytesIO(data))
+        anonymizer.anonymize(ds)
+        ds.save_as(io.BytesIO(), enforce_file_format=True)
+
+
+def naive_render(data: bytes) -> None:
+    ds = pydicom.dcmread(io.BytesIO(data))
+    values = apply_voi_lut(apply_modality_lut(ds.pixel_array, ds), ds).astype(np.float64)
+    low, high = values.min(), values.max()
+    grey = ((values - low) / max(high - low, 1) * 255).astype(np.uint8)
+    picture = Image.fromarray(grey)
+    for size in (1024, 256):
+        scaled = picture.copy()
+        scaled.thumbnail((size, size), Image.Resampling.LANCZOS)
+        scaled.save(io.BytesIO(), format="WEBP")
+
+
+def series_rss(folder: Path) -> float:
+    """Peak RSS (MB) of a child that anonymises and renders every slice in ``folder``."""
+    child = (
+        "import sys; from pathlib import Path\n"
+        "from media_pipeline.core.dicom.anonymise import CaseContext\n"
+        "from media_pipeline.core.dicom.validate import read_dicom\n"
+        "from media_pipeline.core.pipeline import process_file\n"
+        "from media_pipeline.core.render import render_dicom\n"
+        "ctx = CaseContext.new('CASE-RSS')\n"
+        "for path in sorted(Path(sys.argv[1]).glob('*.dcm')):\n"
+        "    outcome = process_file(path.name, path.read_bytes(), ctx)\n"
+        "    render_dicom(read_dicom(outcome.data))\n"
+    )
+    subprocess.run([sys.executable, "-c", child, str(folder)], cwd=REPO, check=True)
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main() -> None:
+    files = mixed_set()
+    megabytes = sum(map(len, files)) / 1e6
+    runs = {"pydicom read+write (floor)": floor, "casebook anonymise": ours}
+    runs |= {"dicom-anonymizer 2.1.0": dicom_anonymizer, "dicognito 0.19.0": dicognito}
+    seconds = {name: best_of(3, lambda run=run: run(files)) for name, run in runs.items()}
+
+    rng = np.random.default_rng(SEED)
+    ct, syntax = image(rng, 0, "ct")
+    slice_bytes = write(ct, syntax)
+    render_s = statistics.median(
+        best_of(1, lambda: render_dicom(pydicom.dcmread(io.BytesIO(slice_bytes))))
+        for _ in range(15)
+    )
+    naive_s = statistics.median(best_of(1, lambda: naive_render(slice_bytes)) for _ in range(15))
+
+    with tempfile.TemporaryDirectory() as folder:
+        for index in range(SERIES_SLICES):
+            ds, syntax = image(rng, index, "ct")
+            (Path(folder) / f"{index:04d}.dcm").write_bytes(write(ds, syntax))
+        start = time.perf_counter()
+        rss = series_rss(Path(folder))
+        series_s = time.perf_counter() - start
+
+    floor_s = seconds["pydicom read+write (floor)"]
+    ours_s = seconds["casebook anonymise"]
+    peer_s = min(seconds["dicom-anonymizer 2.1.0"], seconds["dicognito 0.19.0"])
+    print(f"Mixed set: {len(files)} files, {megabytes:.1f} MB; best of 3 runs\n")
+    print("| measure | value | target | result |")
+    print("|---|---|---|---|")
+    for name, value in seconds.items():
+        print(f"| {name} | {len(files) / value:.0f} files/s ({megabytes / value:.0f} MB/s) | | |")
+    ratio_floor, ratio_peer = floor_s / ours_s, peer_s / ours_s
+    print(f"| anonymise vs floor | {ratio_floor:.2f}x | >= 0.5x | {verdict(ratio_floor >= 0.5)} |")
+    print(
+        f"| anonymise vs faster peer | {ratio_peer:.2f}x | >= 1.8x | {verdict(ratio_peer >= 1.8)} |"
+    )
+    ratio_render = render_s / naive_s
+    print(
+        f"| render 512x512 CT: render_dicom {render_s * 1e3:.1f} ms vs naive {naive_s * 1e3:.1f} ms"
+        f" | {ratio_render:.2f}x | <= 0.3x | {verdict(ratio_render <= 0.3)} |"
+    )
+    print(
+        f"| {SERIES_SLICES}-slice CT anonymise + render ({series_s:.1f} s) peak RSS | {rss:.0f} MB"
+        f" | <= {RSS_LIMIT_MB} MB | {verdict(rss <= RSS_LIMIT_MB)} |"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
+
+
+if __name__ == "__main__":
+    main()
