@@ -3,8 +3,8 @@
 Decisions use only the tag and VR, so elements that are removed are never decoded. The order
 of the rules is the contract:
 
-1. private tags (creators included), group lengths, command and file-meta groups, curve (50xx)
-   and overlay (60xx) groups, and ``ALWAYS_REMOVED`` are removed;
+1. private tags (creators included), group lengths, command, file-meta and directory groups
+   (0000-0004), curve (50xx) and overlay (60xx) groups, and ``ALWAYS_REMOVED`` are removed;
 2. Patient's Name and Patient ID become the case pseudonym;
 3. tags that are neither in Table E.1-1 nor in pydicom's dictionary are removed, whatever their
    VR (unknown means not known to be safe), and so is every UN element;
@@ -49,7 +49,7 @@ COMPILED.update(dict.fromkeys(profile.ALWAYS_REMOVED, REMOVE))
 def _always_removed(tag: int) -> bool:
     group = tag >> 16
     return (
-        group & 1 == 1 or tag & 0xFFFF == 0 or group <= 0x0002 or group & 0xFF00 in (0x5000, 0x6000)
+        group & 1 == 1 or tag & 0xFFFF == 0 or group <= 0x0004 or group & 0xFF00 in (0x5000, 0x6000)
     )
 
 
