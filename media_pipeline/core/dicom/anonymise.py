@@ -10,6 +10,8 @@ import struct
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from pydicom.datadict import dictionary_VR, tag_for_keyword
+from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.encaps import encapsulate, generate_frames
 from pydicom.sequence import Sequence
@@ -27,6 +29,10 @@ from media_pipeline.core.dicom.validate import SUPPORTED_COMPRESSED, transfer_sy
 from media_pipeline.core.errors import MediaRejected
 
 MIN_SHIFT_DAYS, MAX_SHIFT_DAYS = 365, 3650
+TYPE2_TAGS = tuple(
+    (tag_for_keyword(keyword), dictionary_VR(keyword))
+    for keyword in profile.TYPE2_EMPTY_AFTER_CLEANING
+)
 # What pydicom raises when it decodes a malformed value or nested sequence on first access.
 PARSE_ERRORS = (ValueError, KeyError, TypeError, EOFError, struct.error, UnicodeError)
 
@@ -79,12 +85,12 @@ def anonymise_dataset(ds: Dataset, ctx: CaseContext, *, redacted: bool = False) 
         raise MediaRejected("the DICOM file is truncated or corrupt", code="corrupt") from exc
     if syntax in SUPPORTED_COMPRESSED and "PixelData" in ds:
         _strip_frames(ds)
-    for keyword in profile.TYPE2_EMPTY_AFTER_CLEANING:
-        if keyword not in ds:
-            setattr(ds, keyword, None)
-    ds.PatientName = ctx.pseudonym
-    ds.PatientID = ctx.pseudonym
-    ds.LongitudinalTemporalInformationModified = "MODIFIED"
+    for tag, vr in TYPE2_TAGS:
+        if tag not in ds:
+            _put(ds, tag, vr, None)
+    _put(ds, 0x00100010, "PN", ctx.pseudonym)  # Patient's Name
+    _put(ds, 0x00100020, "LO", ctx.pseudonym)  # Patient ID
+    _put(ds, 0x00280303, "CS", "MODIFIED")  # Longitudinal Temporal Information Modified
     _declare_deidentification(ds, clean_pixels=redacted)
     ds.file_meta = _file_meta(ds, syntax)
     return AnonymiseResult(dataset=ds, needs_review=reason)
@@ -126,30 +132,35 @@ def _strip_frames(ds: Dataset) -> None:
         ds.PixelData = encapsulate(stripped, has_bot=True)
 
 
+# Elements are set by tag, not keyword: keyword lookup and validation dominate small writes.
+def _put(ds: Dataset, tag: int, vr: str, value) -> None:
+    ds[tag] = DataElement(tag, vr, value)
+
+
 def _declare_deidentification(ds: Dataset, *, clean_pixels: bool) -> None:
     codes = [profile.BASIC_PROFILE, profile.MODIFIED_DATES]
     method = profile.DEIDENTIFICATION_METHOD
     if clean_pixels:
         codes.insert(1, profile.CLEAN_PIXEL_DATA)
         method += ", CLEAN PIXELS"
-        ds.BurnedInAnnotation = "NO"
-    ds.PatientIdentityRemoved = "YES"
-    ds.DeidentificationMethod = method
+        _put(ds, 0x00280301, "CS", "NO")  # Burned In Annotation
+    _put(ds, 0x00120062, "CS", "YES")  # Patient Identity Removed
+    _put(ds, 0x00120063, "LO", method)  # De-identification Method
     items = Sequence()
     for value, meaning in codes:
         item = Dataset()
-        item.CodeValue = value
-        item.CodingSchemeDesignator = "DCM"
-        item.CodeMeaning = meaning
+        _put(item, 0x00080100, "SH", value)  # Code Value
+        _put(item, 0x00080102, "SH", "DCM")  # Coding Scheme Designator
+        _put(item, 0x00080104, "LO", meaning)  # Code Meaning
         items.append(item)
-    ds.DeidentificationMethodCodeSequence = items
+    _put(ds, 0x00120064, "SQ", items)  # De-identification Method Code Sequence
 
 
 def _file_meta(ds: Dataset, syntax: str) -> FileMetaDataset:
     meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = ds.SOPClassUID
-    meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
-    meta.TransferSyntaxUID = syntax
-    meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
-    meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
+    _put(meta, 0x00020002, "UI", ds.SOPClassUID)  # Media Storage SOP Class UID
+    _put(meta, 0x00020003, "UI", ds.SOPInstanceUID)  # Media Storage SOP Instance UID
+    _put(meta, 0x00020010, "UI", syntax)  # Transfer Syntax UID
+    _put(meta, 0x00020012, "UI", IMPLEMENTATION_CLASS_UID)
+    _put(meta, 0x00020013, "SH", IMPLEMENTATION_VERSION_NAME)
     return meta

@@ -64,6 +64,21 @@ def _text_of(elem) -> str:
     return "\\".join(str(item) for item in value)
 
 
+def _set_ascii(ds: Dataset, tag: int, vr: str, elem, text: str) -> None:
+    """Replace ``elem`` with the ASCII ``text`` (empty: no value).
+
+    A raw element stays raw, with the new bytes padded to even length: the writer copies raw
+    values as they are, which is far cheaper than building and validating a new element.
+    """
+    if getattr(elem, "is_raw", False):
+        value = text.rstrip("\\").encode("ascii") if text.strip("\\") else b""
+        if len(value) % 2:
+            value += b"\0" if vr == "UI" else b" "
+        ds[tag] = elem._replace(value=value, length=len(value))
+    else:
+        ds[tag] = DataElement(tag, vr, text or None)
+
+
 class DatasetCleaner:
     """Apply the profile in place to a dataset and every nested item.
 
@@ -78,7 +93,8 @@ class DatasetCleaner:
 
     def clean(self, ds: Dataset) -> None:
         """Clean ``ds`` in place, recursing into every kept sequence item."""
-        for tag in list(ds.keys()):
+        # Plain ints: pydicom's BaseTag compares in Python, ints compare in C.
+        for tag in list(map(int, ds.keys())):
             self._clean_element(ds, tag)
 
     def _clean_element(self, ds: Dataset, tag: int) -> None:
@@ -101,12 +117,12 @@ class DatasetCleaner:
         elif action == REMOVE:
             del ds[tag]
         elif vr == "TM":
-            ds[tag] = DataElement(tag, vr, None)
+            _set_ascii(ds, tag, vr, elem, "")
         elif vr == "UI":
             mapped = "\\".join(self._map_uid(uid) for uid in _text_of(elem).split("\\"))
-            ds[tag] = DataElement(tag, vr, mapped)
+            _set_ascii(ds, tag, vr, elem, mapped)
         elif action == EMPTY:
-            ds[tag] = DataElement(tag, vr, None)
+            _set_ascii(ds, tag, vr, elem, "")
         elif action == DUMMY:
             ds[tag] = DataElement(tag, vr, profile.DUMMY_BY_VR.get(vr))
         elif vr in TEXT_VRS and tag not in profile.SAFE_TEXT:
@@ -128,7 +144,6 @@ class DatasetCleaner:
             if action == REMOVE:
                 del ds[tag]
             else:
-                ds[tag] = DataElement(tag, vr, None)
+                _set_ascii(ds, tag, vr, elem, "")
             return
-        shifted = shift_dates(_text_of(elem), self._days)
-        ds[tag] = DataElement(tag, vr, shifted or None)
+        _set_ascii(ds, tag, vr, elem, shift_dates(_text_of(elem), self._days))
