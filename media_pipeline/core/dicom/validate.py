@@ -108,13 +108,12 @@ def _parse(data: bytes) -> Dataset:
 
 def _has_short_value(ds: Dataset) -> bool:
     # pydicom reads what is left of a value cut off by the end of the file without complaint.
-    # Iterating the tags (not the dataset) keeps the elements raw: nothing is decoded.
-    for tag in list(ds.keys()):
-        elem = ds.get_item(tag)
-        declared = getattr(elem, "length", UNDEFINED_LENGTH)
-        if declared != UNDEFINED_LENGTH and len(elem.value or b"") < declared:
-            return True
-    return False
+    # Only the last element read can be cut short, and it stays raw: nothing is decoded.
+    if not len(ds):
+        return False
+    elem = ds.get_item(next(reversed(ds.keys())))
+    declared = getattr(elem, "length", UNDEFINED_LENGTH)
+    return declared != UNDEFINED_LENGTH and len(elem.value or b"") < declared
 
 
 def _check_object_type(ds: Dataset) -> None:
