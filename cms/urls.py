@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
     path("contribute/", include("cases.urls")),
+    path("media/", include("media_pipeline.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -238,3 +238,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Clinical media uploads (read through media_pipeline.conf) ----------------------------
+CASEBOOK_MEDIA = {
+    # Whole request: refused with 413 from CONTENT_LENGTH before the body is read.
+    "MAX_UPLOAD_BYTES": env_int("CASEBOOK_MEDIA_MAX_UPLOAD_BYTES", 2 << 30),
+    "MAX_FILE_BYTES": env_int("CASEBOOK_MEDIA_MAX_FILE_BYTES", 1 << 30),
+    "MAX_FILES": env_int("CASEBOOK_MEDIA_MAX_FILES", 50),
+    "ZIP_MAX_ENTRIES": env_int("CASEBOOK_MEDIA_ZIP_MAX_ENTRIES", 5_000),
+    "ZIP_MAX_TOTAL_BYTES": env_int("CASEBOOK_MEDIA_ZIP_MAX_TOTAL_BYTES", 4 << 30),
+    "ZIP_MAX_MEMBER_BYTES": env_int("CASEBOOK_MEDIA_ZIP_MAX_MEMBER_BYTES", 512 << 20),
+    "ZIP_MAX_RATIO": 200.0,
+    # Presigned S3 URLs live at most this long (capped at 300 s).
+    "URL_EXPIRY_SECONDS": env_int("CASEBOOK_MEDIA_URL_EXPIRY_SECONDS", 300),
+    # Uploads wait here, outside clinical storage, until the worker has processed them; the
+    # web process and the worker must share it. Empty means MEDIA_ROOT/incoming.
+    "SPOOL_DIR": env_str("CASEBOOK_MEDIA_SPOOL_DIR"),
+}

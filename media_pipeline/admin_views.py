@@ -1,0 +1,55 @@
+"""Wagtail admin pages where editors work through quarantined media."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from media_pipeline import review
+from media_pipeline.core.errors import MediaRejected
+from media_pipeline.forms import RedactionForm, ReleaseForm
+from media_pipeline.models import MediaItem
+from media_pipeline.storage import StorageUnavailable
+
+
+def _require_editor(request) -> None:
+    if not getattr(request.user, "is_editor", False):
+        raise PermissionDenied
+
+
+def quarantine_queue(request):
+    """Every quarantined item, oldest first."""
+    _require_editor(request)
+    items = (
+        MediaItem.objects.quarantined()
+        .select_related("page")
+        .prefetch_related("instances")
+        .order_by("created_at", "pk")
+    )
+    return TemplateResponse(request, "media_pipeline/admin/queue.html", {"items": items})
+
+
+@require_http_methods(["GET", "POST"])
+def review_item(request, item_id: int):
+    """Show one quarantined item; redact it with rectangles or release it as it is."""
+    _require_editor(request)
+    item = get_object_or_404(MediaItem.objects.quarantined().select_related("page"), pk=item_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    redaction = RedactionForm(request.POST if action == "redact" else None)
+    release = ReleaseForm(request.POST if action == "release" else None)
+    if action == "redact" and redaction.is_valid():
+        try:
+            review.redact_item(item, redaction.cleaned_data["rectangles"], request.user)
+        except (MediaRejected, StorageUnavailable) as exc:
+            redaction.add_error(None, getattr(exc, "reason", None) or str(exc))
+        else:
+            messages.success(request, "Redacted and released.")
+            return redirect("media_quarantine:queue")
+    if action == "release" and release.is_valid():
+        review.release_item(item, request.user)
+        messages.success(request, "Released without changes.")
+        return redirect("media_quarantine:queue")
+    instances = list(item.instances.order_by("instance_number", "pk"))
+    context = {"item": item, "instances": instances, "redaction": redaction, "release": release}
+    return TemplateResponse(request, "media_pipeline/admin/review.html", context)

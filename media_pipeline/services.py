@@ -1,0 +1,260 @@
+"""Write operations of the media pipeline: accept an upload, then process each file of it.
+
+``ingest_upload`` runs in the request: it moves each streamed temporary file into the spool
+directory (never into storage), records a neutral label and enqueues one task per file.
+``process_uploaded_file`` runs in the worker: core pipeline -> render -> storage -> one short
+transaction that creates every row of the file at once. A storage failure undoes every object
+written for that file. The spool file is deleted in every outcome; re-running the task for a
+file that is already finished does nothing.
+"""
+
+import logging
+import secrets
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path, PurePosixPath
+
+from django.core.files.move import file_move_safe
+from django.core.files.uploadedfile import UploadedFile as IncomingFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from media_pipeline import storage
+from media_pipeline.conf import media_settings
+from media_pipeline.core.dicom.anonymise import CaseContext
+from media_pipeline.core.pipeline import PHOTO_SUFFIXES, REJECTED, process_file, process_zip
+from media_pipeline.models import (
+    CaseMediaContext,
+    MediaInstance,
+    MediaItem,
+    MediaKind,
+    MediaStatus,
+    Upload,
+    UploadedFile,
+    UploadStatus,
+)
+from media_pipeline.outputs import Batch, PendingInstance, render_outcome
+from media_pipeline.signals import media_ready
+
+logger = logging.getLogger(__name__)
+# Pillow logs EXIF tag values at DEBUG (GPS, descriptions): no value from an untrusted file may
+# reach a log, whatever level the deployment logs at.
+logging.getLogger("PIL").setLevel(logging.WARNING)
+
+GONE = "The uploaded file is no longer available; upload it again."
+UNEXPECTED = "The file could not be processed; nothing was saved. Upload it again later."
+ZIP_SIGNATURE = b"PK\x03\x04"
+# Pictures in formats we do not accept go to the photo checks, which name the format
+# ("GIF files are not accepted") instead of calling them "not DICOM".
+OTHER_PICTURE_SUFFIXES = frozenset({".gif", ".tif", ".tiff", ".bmp", ".avif"})
+MAX_EXTENSION_LENGTH = 10
+
+
+def safe_extension(file_name: str) -> str:
+    """The lower-case extension of ``file_name`` if it is short and plain, else ""."""
+    suffix = PurePosixPath(file_name.replace("\\", "/")).suffix.lower()
+    plain = suffix[1:].isascii() and suffix[1:].isalnum()
+    return suffix if plain and len(suffix) <= MAX_EXTENSION_LENGTH else ""
+
+
+def spool_path(token: str) -> Path:
+    return media_settings().spool_dir / token
+
+
+def case_context(page) -> CaseMediaContext:
+    """The case's persisted anonymisation context, created on first use."""
+    existing = CaseMediaContext.objects.filter(page=page).first()
+    if existing:
+        return existing
+    core = CaseContext.new(f"CASEBOOK-{page.pk}")
+    try:
+        with transaction.atomic():
+            return CaseMediaContext.objects.create(
+                page=page,
+                key=core.key,
+                date_shift_days=core.date_shift_days,
+                pseudonym=core.pseudonym,
+                storage_prefix=storage.new_token(),
+            )
+    except IntegrityError:  # another worker created it first: use theirs
+        return CaseMediaContext.objects.get(page=page)
+
+
+def ingest_upload(page, user, files: Sequence[IncomingFile]) -> Upload:
+    """Record ``files`` as one upload to ``page`` and enqueue their processing on commit.
+
+    Each file is moved from Django's temporary upload file into the spool directory under a
+    random name; its original name is not kept anywhere. Returns the Upload; its ``files``
+    are in the order given.
+    """
+    from media_pipeline.tasks import process_upload_task
+
+    spool_dir = media_settings().spool_dir
+    spool_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    moved: list[Path] = []
+    try:
+        with transaction.atomic():
+            upload = Upload.objects.create(page=page, uploaded_by=user)
+            for position, incoming in enumerate(files, start=1):
+                token = secrets.token_hex(16)
+                target = spool_dir / token
+                _spool(incoming, target)
+                moved.append(target)
+                record = UploadedFile.objects.create(
+                    upload=upload,
+                    position=position,
+                    extension=safe_extension(incoming.name or ""),
+                    size=incoming.size or 0,
+                    token=token,
+                )
+                transaction.on_commit(partial(process_upload_task.enqueue, record.pk))
+    except BaseException:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise
+    logger.info("upload %s to case %s: %s files", upload.pk, page.pk, len(moved))
+    return upload
+
+
+def _spool(incoming: IncomingFile, target: Path) -> None:
+    if hasattr(incoming, "temporary_file_path"):
+        file_move_safe(incoming.temporary_file_path(), str(target), allow_overwrite=False)
+    else:
+        with target.open("xb") as out:
+            for chunk in incoming.chunks():
+                out.write(chunk)
+    target.chmod(0o600)
+
+
+def process_uploaded_file(file_id: int) -> str:
+    """Process one uploaded file and return its final status (idempotent).
+
+    Outcomes: rows for every usable image and status ready or quarantined; or no rows and
+    status failed with the reason. The spool file is gone afterwards in every case.
+    """
+    record = UploadedFile.objects.select_related("upload__page").filter(pk=file_id).first()
+    if record is None or record.status != UploadStatus.PROCESSING:
+        return record.status if record else "missing"
+    spool = spool_path(record.token)
+    if not spool.exists():
+        return _fail(record, GONE)
+    context = case_context(record.upload.page)
+    prefix = f"cases/{context.storage_prefix}/{record.token}"
+    # A worker killed mid-way may have stored objects without rows: start from nothing.
+    storage.delete_prefix(prefix)
+    writer = storage.MediaWriter(prefix)
+    try:
+        batch = _run_pipeline(record, spool, context, writer)
+        return _commit(record, batch, writer)
+    except storage.StorageUnavailable:
+        writer.rollback()
+        return _fail(record, storage.STORAGE_UNAVAILABLE)
+    except Exception as exc:  # untrusted input: report, never crash the worker or leak detail
+        writer.rollback()
+        logger.error("uploaded file %s failed unexpectedly: %s", file_id, type(exc).__name__)
+        return _fail(record, UNEXPECTED)
+    finally:
+        spool.unlink(missing_ok=True)
+
+
+def _run_pipeline(record, spool: Path, context: CaseMediaContext, writer) -> Batch:
+    core_context = context.as_core()
+    page_id = record.upload.page_id
+    with spool.open("rb") as handle:
+        is_zip = handle.read(4) == ZIP_SIGNATURE
+    if is_zip:
+        limits = media_settings().archive_limits
+        outcomes = process_zip("upload.zip", str(spool), core_context, limits)
+    else:
+        outcomes = [process_file(_routing_name(record.extension), spool.read_bytes(), core_context)]
+    batch = Batch(is_archive=is_zip)
+    for outcome in outcomes:
+        if outcome.outcome == REJECTED:
+            batch.skip(outcome.reason)
+            continue
+        batch.add(render_outcome(outcome, page_id, writer))
+    return batch
+
+
+def _routing_name(extension: str) -> str:
+    """A stand-in file name that routes the bytes to the right core checks."""
+    if extension in PHOTO_SUFFIXES:
+        return f"upload{extension}"
+    if extension in OTHER_PICTURE_SUFFIXES:
+        return "upload.jpg"
+    return "upload.dcm"
+
+
+def _commit(record: UploadedFile, batch: Batch, writer) -> str:
+    page_id = record.upload.page_id
+    duplicate_keys: list[str] = []
+    with transaction.atomic():
+        current = UploadedFile.objects.select_for_update().get(pk=record.pk)
+        if current.status != UploadStatus.PROCESSING:  # another run finished it first
+            transaction.on_commit(writer.rollback)
+            return current.status
+        ready_items = set()
+        for pending in list(batch.instances):
+            item = _add_instance(page_id, pending)
+            if item is None:
+                duplicate_keys.extend(pending.keys())
+                batch.discard_duplicate(pending)
+            elif item.status == MediaStatus.READY:
+                ready_items.add(item.pk)
+        current.status, current.reason = batch.verdict()
+        current.save(update_fields=["status", "reason", "updated_at"])
+    storage.delete_keys(duplicate_keys)
+    if ready_items:
+        media_ready.send(sender=MediaItem, page_id=page_id)
+    logger.info("uploaded file %s: %s", record.pk, current.status)
+    return current.status
+
+
+def _add_instance(page_id: int, pending: PendingInstance) -> MediaItem | None:
+    """Create the instance row (and its item); None if the case already has this instance."""
+    if pending.kind == MediaKind.PHOTO:
+        item = MediaItem.objects.create(
+            page_id=page_id, kind=MediaKind.PHOTO, status=MediaStatus.READY
+        )
+    else:
+        item, _ = MediaItem.objects.get_or_create(
+            page_id=page_id,
+            kind=MediaKind.SERIES,
+            series_uid=pending.series_uid,
+            defaults={
+                "status": MediaStatus.READY,
+                "study_uid": pending.study_uid,
+                "modality": pending.modality,
+                "body_part": pending.body_part,
+                "series_number": pending.series_number,
+            },
+        )
+        if item.instances.filter(sop_instance_uid=pending.sop_instance_uid).exists():
+            return None
+    MediaInstance.objects.create(
+        item=item,
+        sop_instance_uid=pending.sop_instance_uid,
+        instance_number=pending.instance_number,
+        source_key=pending.source_key,
+        source_content_type=pending.source_content_type,
+        preview_key=pending.preview_key,
+        thumbnail_key=pending.thumbnail_key,
+        frame_keys=pending.frame_keys,
+        width=pending.width,
+        height=pending.height,
+        frame_count=pending.frame_count,
+        needs_review=bool(pending.review_reason),
+    )
+    if pending.review_reason and item.status == MediaStatus.READY:
+        item.status = MediaStatus.QUARANTINED
+        item.reason = pending.review_reason
+        item.save(update_fields=["status", "reason"])
+    return item
+
+
+def _fail(record: UploadedFile, reason: str) -> str:
+    UploadedFile.objects.filter(pk=record.pk, status=UploadStatus.PROCESSING).update(
+        status=UploadStatus.FAILED, reason=reason, updated_at=timezone.now()
+    )
+    logger.info("uploaded file %s: failed", record.pk)
+    return UploadStatus.FAILED
