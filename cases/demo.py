@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.text import slugify
 
 from accounts.models import ClinicianProfile, Profession, RegistrationBody, Verification
 from accounts.roles import CLINICIAN, EDITOR
@@ -28,21 +29,33 @@ def _load(name):
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
+def _ensure_named(model, names) -> None:
+    existing = set(model.objects.values_list("name", flat=True))
+    model.objects.bulk_create(
+        [model(name=name, slug=slugify(name)[:120]) for name in names if name not in existing]
+    )
+
+
 @transaction.atomic
 def seed_taxonomy() -> dict[str, int]:
-    for name in _load("specialties.json"):
-        Specialty.objects.get_or_create(name=name)
-    for name in _load("body_systems.json"):
-        BodySystem.objects.get_or_create(name=name)
-    for item in _load("conditions.json"):
-        Condition.objects.update_or_create(
-            name=item["name"],
-            defaults={
-                "synonyms": "\n".join(item.get("synonyms", [])),
-                "icd10_code": item.get("icd10", ""),
-                "snomed_code": item.get("snomed", ""),
-            },
+    """Create missing terms and refresh condition synonyms and codes, in bulk."""
+    _ensure_named(Specialty, _load("specialties.json"))
+    _ensure_named(BodySystem, _load("body_systems.json"))
+    conditions = _load("conditions.json")
+    _ensure_named(Condition, [item["name"] for item in conditions])
+    by_name = {c.name: c for c in Condition.objects.all()}
+    changed = []
+    for item in conditions:
+        condition = by_name[item["name"]]
+        wanted = (
+            "\n".join(item.get("synonyms", [])),
+            item.get("icd10", ""),
+            item.get("snomed", ""),
         )
+        if (condition.synonyms, condition.icd10_code, condition.snomed_code) != wanted:
+            condition.synonyms, condition.icd10_code, condition.snomed_code = wanted
+            changed.append(condition)
+    Condition.objects.bulk_update(changed, ["synonyms", "icd10_code", "snomed_code"])
     return {
         "specialties": Specialty.objects.count(),
         "body systems": BodySystem.objects.count(),
