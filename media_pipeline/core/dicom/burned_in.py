@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from pydicom.dataset import Dataset
 
-from media_pipeline.core.dicom.validate import transfer_syntax
+from media_pipeline.core.dicom.validate import SOP_CLASS, attribute, transfer_syntax
+
+BURNED_IN_ANNOTATION, RECOGNIZABLE_FEATURES, MODALITY = 0x00280301, 0x00280302, 0x00080060
 
 # SOP classes (a class or its sub-classes) whose images commonly carry burned-in text or faces.
 REVIEW_SOP_CLASSES: dict[str, str] = {
@@ -45,15 +47,15 @@ KNOWN_REGION_RULES: tuple[TopBannerRule, ...] = (TopBannerRule(modality="US", fr
 
 def review_reason(ds: Dataset) -> str | None:
     """Say why ``ds`` needs a person to look at its pixels, or None if it does not."""
-    if str(ds.get("BurnedInAnnotation", "")).upper() == "YES":
+    if str(attribute(ds, BURNED_IN_ANNOTATION, "")).upper() == "YES":
         return "the image declares burned-in annotation"
-    if str(ds.get("RecognizableVisualFeatures", "")).upper() == "YES":
+    if str(attribute(ds, RECOGNIZABLE_FEATURES, "")).upper() == "YES":
         return "the image declares recognisable visual features"
-    sop_class = str(ds.get("SOPClassUID", ""))
+    sop_class = str(attribute(ds, SOP_CLASS, ""))
     for root, kind in REVIEW_SOP_CLASSES.items():
         if sop_class == root or sop_class.startswith(root + "."):
             return f"{kind}: may carry burned-in text"
-    kind = REVIEW_MODALITIES.get(str(ds.get("Modality", "")).upper())
+    kind = REVIEW_MODALITIES.get(str(attribute(ds, MODALITY, "")).upper())
     if kind:
         return f"{kind}: may carry burned-in text"
     return None
@@ -65,7 +67,7 @@ def blank_known_regions(ds: Dataset) -> bool:
     Returns True when pixels were changed. Compressed images are left untouched (blanking them
     would mean re-encoding); the editor's redaction covers them.
     """
-    modality = str(ds.get("Modality", "")).upper()
+    modality = str(attribute(ds, MODALITY, "")).upper()
     rules = [rule for rule in KNOWN_REGION_RULES if rule.modality == modality]
     if not rules or "PixelData" not in ds or transfer_syntax(ds).is_compressed:
         return False

@@ -60,6 +60,17 @@ UNDEFINED_LENGTH = 0xFFFFFFFF
 PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
 
 
+# Tags read on every file; reading by tag skips pydicom's keyword lookup.
+ROWS, COLUMNS, FRAMES, SAMPLES = 0x00280010, 0x00280011, 0x00280008, 0x00280002
+BITS_ALLOCATED, PHOTOMETRIC, SOP_CLASS, PIXEL_DATA = 0x00280100, 0x00280004, 0x00080016, 0x7FE00010
+
+
+def attribute(ds: Dataset, tag: int, default=None):
+    """The value of ``tag`` in ``ds``, or ``default`` when absent or empty."""
+    elem = ds.get(tag)
+    return default if elem is None or elem.value in (None, "", b"") else elem.value
+
+
 def transfer_syntax(ds: Dataset) -> UID:
     """The dataset's transfer syntax, defaulting to how pydicom read it."""
     meta = getattr(ds, "file_meta", None)
@@ -120,7 +131,7 @@ def _check_object_type(ds: Dataset) -> None:
     meta_class = str(getattr(ds, "file_meta", {}).get("MediaStorageSOPClassUID", ""))
     if meta_class == DICOMDIR_CLASS or "DirectoryRecordSequence" in ds:
         raise MediaRejected("DICOMDIR index files are not accepted", code="dicomdir")
-    sop_class = str(ds.get("SOPClassUID", ""))
+    sop_class = str(attribute(ds, SOP_CLASS, ""))
     if sop_class in (SEGMENTATION_CLASS, RT_IMAGE_CLASS):
         return
     for family, reason in REJECTED_FAMILIES.items():
@@ -134,10 +145,10 @@ def _check_pixels(ds: Dataset) -> None:
     if not any(keyword in ds for keyword in PIXEL_KEYWORDS):
         raise MediaRejected("the DICOM object contains no image", code="not_an_image")
     try:
-        rows, cols = int(ds.Rows), int(ds.Columns)
-        frames = int(ds.get("NumberOfFrames", 1) or 1)
-        samples = int(ds.get("SamplesPerPixel", 1) or 1)
-        bits = int(ds.BitsAllocated)
+        rows, cols = int(attribute(ds, ROWS)), int(attribute(ds, COLUMNS))
+        frames = int(attribute(ds, FRAMES, 1))
+        samples = int(attribute(ds, SAMPLES, 1))
+        bits = int(attribute(ds, BITS_ALLOCATED))
     except (AttributeError, TypeError, ValueError) as exc:
         raise MediaRejected("the image attributes are missing or invalid", code="corrupt") from exc
     count = rows * cols * frames * samples
@@ -146,19 +157,20 @@ def _check_pixels(ds: Dataset) -> None:
     if count > MAX_PIXEL_SAMPLES:
         raise MediaRejected("the image is larger than the size limit", code="too_large")
     syntax = transfer_syntax(ds)
-    if "PixelData" not in ds:
+    pixel_data = attribute(ds, PIXEL_DATA)
+    if pixel_data is None:
         return
     if not syntax.is_compressed:
         expected = (count * bits + 7) // 8
-        if str(ds.get("PhotometricInterpretation", "")) == "YBR_FULL_422":
+        if str(attribute(ds, PHOTOMETRIC, "")) == "YBR_FULL_422":
             expected = expected * 2 // 3  # chroma is subsampled two to one horizontally
-        if len(ds.PixelData) < expected:
+        if len(pixel_data) < expected:
             raise MediaRejected("the image data is truncated", code="truncated")
         return
     if syntax not in SUPPORTED_COMPRESSED:
         raise MediaRejected("this image compression is not supported", code="unsupported")
     try:
-        fragments = sum(1 for _ in generate_fragments(ds.PixelData))
+        fragments = sum(1 for _ in generate_fragments(pixel_data))
     except (ValueError, EOFError) as exc:
         raise MediaRejected("the image data is truncated or corrupt", code="truncated") from exc
     if fragments == 0:
