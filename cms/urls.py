@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
     path("contribute/", include("cases.urls")),
+    path("", include("search.urls")),
     path("media/", include("media_pipeline.urls")),
     path("", include(wagtail_urls)),
 ]

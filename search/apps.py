@@ -1,3 +1,5 @@
+from importlib.util import find_spec
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,33 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "casebook_search"
     verbose_name = "Peer search"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import PageViewRestriction
+        from wagtail.signals import page_published, page_unpublished
+
+        from cases.models import CasePage, Condition
+        from search import signal_handlers as handlers
+
+        uid = "casebook_search."
+        page_published.connect(handlers.case_published, CasePage, dispatch_uid=uid + "published")
+        page_unpublished.connect(
+            handlers.case_unpublished, CasePage, dispatch_uid=uid + "unpublished"
+        )
+        post_delete.connect(handlers.case_deleted, CasePage, dispatch_uid=uid + "deleted")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                handlers.view_restriction_changed,
+                PageViewRestriction,
+                dispatch_uid=f"{uid}restriction_{signal is post_save}",
+            )
+        post_save.connect(handlers.condition_changed, Condition, dispatch_uid=uid + "condition")
+        post_delete.connect(
+            handlers.condition_deleted, Condition, dispatch_uid=uid + "condition_deleted"
+        )
+        # The media pipeline's Django side may not exist yet in this checkout.
+        if find_spec("media_pipeline.signals") is not None:
+            from media_pipeline.signals import media_ready
+
+            media_ready.connect(handlers.media_ready, dispatch_uid=uid + "media_ready")

@@ -1,0 +1,84 @@
+"""A published case as a search document: the dict every backend indexes.
+
+Pure: reads the page and its related rows, writes nothing. The document holds clinical text,
+classification and counts only. It never names the author, their registration or workplace,
+and holds no patient identifier (the case's own fields are anonymised at submission; the
+author's profile is never read here). ``search.mapping`` rejects any key it does not know.
+"""
+
+import html
+from typing import Any
+
+from django.db.models import QuerySet
+from wagtail.models import Page
+
+from cases.markup import plain_text
+from cases.models import CasePage
+
+
+def indexable_cases() -> QuerySet[CasePage]:
+    """Cases peers may find: live, and without a view restriction on them or an ancestor."""
+    return CasePage.objects.live().public()
+
+
+def is_indexable(page: Page) -> bool:
+    return indexable_cases().filter(pk=page.pk).exists()
+
+
+def with_related(queryset: QuerySet[CasePage]) -> QuerySet[CasePage]:
+    """``queryset`` with what ``case_document`` reads fetched in a few queries."""
+    return queryset.select_related("diagnosis", "specialty").prefetch_related(
+        "body_systems", "tags", "differentials__condition"
+    )
+
+
+def case_document(
+    page: CasePage,
+    version: int,
+    *,
+    modalities: tuple[str, ...] = (),
+    comment_count: int = 0,
+    proposal_count: int = 0,
+) -> dict[str, Any]:
+    """The document for ``page`` at ``version`` (a number that grows with every change).
+
+    ``modalities`` come from the case's ready media (``search.services`` reads them); a case
+    has images when it has any. Text fields are plain text (Markdown rendered and stripped).
+    """
+    diagnosis = page.diagnosis
+    published = page.first_published_at or page.last_published_at
+    return {
+        "id": page.pk,
+        "url": page.get_url() or page.url_path,
+        "title": page.title,
+        "summary": page.summary,
+        "history": _plain(page.history),
+        "findings": "\n\n".join(
+            text for text in (_plain(page.examination), _plain(page.imaging_findings)) if text
+        ),
+        "discussion": _plain(page.discussion_references),
+        "learning_points": _plain(page.learning_points),
+        "management": _plain(page.management_outcome),
+        "condition": diagnosis.name,
+        "condition_synonyms": diagnosis.synonym_list,
+        "differentials": [str(differential) for differential in page.differentials.all()],
+        "specialty": page.specialty.name,
+        "body_systems": sorted(system.name for system in page.body_systems.all()),
+        "modalities": sorted(set(modalities)),
+        "age_band": page.age_band,
+        "sex": page.sex,
+        "certainty": page.certainty,
+        "case_mode": page.case_mode,
+        "tags": sorted(tag.name for tag in page.tags.all()),
+        "has_images": bool(modalities),
+        "featured": page.featured,
+        "published_at": published.isoformat() if published else None,
+        "comment_count": comment_count,
+        "proposal_count": proposal_count,
+        "version": int(version),
+    }
+
+
+def _plain(markdown: str) -> str:
+    # plain_text keeps HTML entities (it is sanitiser output); documents hold the real text.
+    return html.unescape(plain_text(markdown))

@@ -1,0 +1,62 @@
+"""Keep the index in line with the cases. Every receiver only schedules work on commit, so a
+rolled-back change is never indexed and a failing engine never fails the change itself."""
+
+from functools import partial
+
+from django.db import transaction
+
+from search import services
+
+
+def _on_commit(func, *args) -> None:
+    transaction.on_commit(partial(func, *args))
+
+
+def case_published(sender, instance, **kwargs) -> None:
+    _on_commit(services.enqueue_index, instance.pk)
+
+
+def case_unpublished(sender, instance, **kwargs) -> None:
+    _on_commit(services.enqueue_index, instance.pk)
+
+
+def case_deleted(sender, instance, **kwargs) -> None:
+    _on_commit(services.enqueue_delete, instance.pk)
+
+
+def view_restriction_changed(sender, instance, **kwargs) -> None:
+    """A restriction added, changed or removed: recheck the page and its descendant cases
+    (``enqueue_index`` removes a case that is no longer public)."""
+    from wagtail.models import Page
+
+    from cases.models import CasePage
+
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:  # the page itself is being deleted: case_deleted handles its cases
+        return
+    ids = list(CasePage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
+    _on_commit(services.enqueue_many, ids, "index")
+
+
+def condition_changed(sender, instance, **kwargs) -> None:
+    """A renamed condition, or new synonyms: reindex every live case that names it."""
+    from cases.models import CasePage
+    from search.site import forget_synonyms
+
+    forget_synonyms()
+    if kwargs.get("created"):
+        return
+    cases = CasePage.objects.live().filter(diagnosis=instance)
+    by_differential = CasePage.objects.live().filter(differentials__condition=instance)
+    ids = {*cases.values_list("pk", flat=True), *by_differential.values_list("pk", flat=True)}
+    _on_commit(services.enqueue_many, sorted(ids), "index")
+
+
+def condition_deleted(sender, instance, **kwargs) -> None:
+    from search.site import forget_synonyms
+
+    forget_synonyms()
+
+
+def media_ready(sender, page_id, **kwargs) -> None:
+    _on_commit(services.enqueue_index, page_id)

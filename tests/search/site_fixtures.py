@@ -1,0 +1,155 @@
+"""Shared fixtures of the site-level search tests: a small published corpus in the database,
+and the search backends to run the same tests against (the database always; Elasticsearch
+and OpenSearch when ``ELASTICSEARCH_URL`` / ``OPENSEARCH_URL`` are set, under a per-test
+index prefix, refreshed explicitly)."""
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import pytest
+
+from cases.models.choices import AgeBand, CaseMode, Certainty, Sex
+from search.backends.database import DatabaseBackend
+from search.backends.engine import EngineBackend
+from search.client import connect
+from search.documents import case_document, indexable_cases, with_related
+from search.site import site_synonyms
+from tests.factories import BodySystemFactory, CasePageFactory, ConditionFactory, SpecialtyFactory
+
+ENGINE_URLS = {"elasticsearch": "ELASTICSEARCH_URL", "opensearch": "OPENSEARCH_URL"}
+
+
+def publish(case):
+    """Publish through a revision, as the review workflow does (sets publication dates)."""
+    case.save_revision().publish()
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def corpus(db):
+    """Five published cases and one draft, named by key."""
+    cardio = SpecialtyFactory(name="Cardiology")
+    resp = SpecialtyFactory(name="Respiratory medicine")
+    cvs = BodySystemFactory(name="Cardiovascular")
+    lungs = BodySystemFactory(name="Respiratory")
+    mi = ConditionFactory(name="Myocardial infarction", synonyms="")
+    pe = ConditionFactory(name="Pulmonary embolism", synonyms="PE\nlung clot")
+    pneumonia = ConditionFactory(name="Pneumonia")
+    specs = {
+        "stemi": {
+            "title": "Inferior STEMI after a long run",
+            "summary": "Crushing central chest pain radiating to the jaw.",
+            "history": "Sudden chest pain at rest; smoker.",
+            "examination": "ST elevation in II, III and aVF.",
+            "diagnosis": mi,
+            "specialty": cardio,
+            "certainty": Certainty.CERTAIN,
+            "age_band": AgeBand.A50_54,
+            "sex": Sex.MALE,
+            "case_mode": CaseMode.TEACHING,
+            "systems": [cvs],
+        },
+        "nstemi": {
+            "title": "Silent infarct in a diabetic",
+            "summary": "Breathlessness only; troponin rising.",
+            "history": "Type 2 diabetes, no chest pain.",
+            "examination": "Bibasal crackles.",
+            "diagnosis": mi,
+            "specialty": cardio,
+            "certainty": Certainty.PROBABLE,
+            "age_band": AgeBand.A70_74,
+            "sex": Sex.FEMALE,
+            "case_mode": CaseMode.OPINION,
+            "systems": [cvs],
+        },
+        "saddle": {
+            "title": "Saddle embolus after a long-haul flight",
+            "summary": "Sudden breathlessness and pleuritic chest pain.",
+            "history": "Flew back from Sydney two days ago.",
+            "examination": "Tachycardic, hypoxic. <script>alert(1)</script> & co.",
+            "diagnosis": pe,
+            "specialty": resp,
+            "certainty": Certainty.CERTAIN,
+            "age_band": AgeBand.A30_34,
+            "sex": Sex.FEMALE,
+            "case_mode": CaseMode.TEACHING,
+            "systems": [lungs, cvs],
+        },
+        "lobar": {
+            "title": "Right lower lobe consolidation",
+            "summary": "Fever and productive cough for three days.",
+            "history": "Rigors; no travel.",
+            "examination": "Bronchial breathing at the right base.",
+            "diagnosis": pneumonia,
+            "specialty": resp,
+            "certainty": Certainty.PROBABLE,
+            "age_band": AgeBand.A80_84,
+            "sex": Sex.MALE,
+            "case_mode": CaseMode.OPINION,
+            "systems": [lungs],
+        },
+        "sjogren": {
+            "title": "Dry eyes in Zürich: Sjögren’s syndrome?",
+            "summary": "Dry mouth and eyes; café-au-lait patches unrelated.",
+            "history": "Arthralgia.",
+            "examination": "Schirmer test positive.",
+            "diagnosis": ConditionFactory(name="Sjögren syndrome"),
+            "specialty": SpecialtyFactory(name="Rheumatology"),
+            "certainty": Certainty.POSSIBLE,
+            "age_band": AgeBand.A40_44,
+            "sex": Sex.FEMALE,
+            "case_mode": CaseMode.OPINION,
+            "systems": [],
+        },
+    }
+    cases = {}
+    for day, (key, spec) in enumerate(specs.items(), start=1):
+        systems = spec.pop("systems")
+        # Live with distinct publication dates, without the cost of a revision per case.
+        published = datetime(2026, 1, day, 9, tzinfo=UTC)
+        case = CasePageFactory(first_published_at=published, last_published_at=published, **spec)
+        case.body_systems.set(systems)
+        case.save()  # a ParentalManyToManyField is written on save
+        cases[key] = case
+    cases["draft"] = CasePageFactory(
+        live=False, title="Draft infarct nobody may find", diagnosis=mi, specialty=cardio
+    )
+    return cases
+
+
+@pytest.fixture(
+    params=[
+        "database",
+        *(pytest.param(name, marks=pytest.mark.elasticsearch) for name in sorted(ENGINE_URLS)),
+    ]
+)
+def backend(request, corpus):
+    """A search backend holding ``corpus``: the database, or a real engine node."""
+    if request.param == "database":
+        yield DatabaseBackend(synonyms=site_synonyms())
+        return
+    url = os.environ.get(ENGINE_URLS[request.param], "")
+    if not url:
+        pytest.skip(f"{ENGINE_URLS[request.param]} is not set")
+    with engine_backend(url) as engine:
+        docs = [case_document(case, 1) for case in with_related(indexable_cases())]
+        engine.index(docs)
+        engine.client.refresh(engine.alias)
+        yield engine
+
+
+@contextmanager
+def engine_backend(url: str) -> Iterator[EngineBackend]:
+    """An ``EngineBackend`` on ``url`` under a fresh index prefix, removed afterwards."""
+    client = connect(url, timeout=10)
+    prefix = f"test_site_{secrets.token_hex(4)}_"
+    try:
+        yield EngineBackend(client, prefix=prefix, synonyms=site_synonyms())
+    finally:
+        for name in client.list_indexes(f"{prefix}*"):
+            client.delete_index(name)
+        client.close()
