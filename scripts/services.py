@@ -65,8 +65,6 @@ S3_REGION = "us-east-1"
 DB_NAME = DB_USER = "casebook"
 DB_PASSWORD = "casebook"  # noqa: S105 - throwaway cluster on loopback
 
-# One Maven at a time: concurrent runs sharing one local repository can corrupt it.
-_maven_lock = threading.Lock()
 _apt_lock = threading.Lock()
 
 
@@ -197,6 +195,10 @@ def spawn(cmd: list[str], log: Path, user: str | None = None, **kwargs) -> int:
 
 
 def alive(pid: int) -> bool:
+    """True while `pid` runs; reaps it first if it is our own exited child (a zombie)."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -216,8 +218,6 @@ def stop_group(pid: int, grace: float = 20.0) -> None:
                 os.kill(pid, sig)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
             if not alive(pid):
                 return
             time.sleep(0.2)
@@ -270,15 +270,16 @@ def installed_jdks() -> dict[int, Path]:
     return jdks
 
 
-def maven(args: list[str], log_name: str) -> None:
-    """Run Maven against the cached local repository, one run at a time."""
+def maven(args: list[str], tmp: Path, log_name: str) -> None:
+    """Run Maven in `tmp` with a throwaway local repository inside it: parallel downloads
+    never share a repository, and the cache keeps only what the services run."""
     if not shutil.which("mvn"):
         apt_install("maven")
+    cmd = ["mvn", "-B", "-q", f"-Dmaven.repo.local={tmp / 'm2'}", *args]
+    result = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)  # noqa: S603
+    shutil.rmtree(tmp / "m2", ignore_errors=True)
     (CACHE / "logs").mkdir(parents=True, exist_ok=True)
     log = CACHE / "logs" / f"{log_name}.log"
-    cmd = ["mvn", "-B", "-q", f"-Dmaven.repo.local={CACHE / 'm2'}", *args]
-    with _maven_lock, tempfile.TemporaryDirectory() as cwd:  # cwd without a pom.xml
-        result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)  # noqa: S603
     log.write_text(result.stdout + result.stderr)
     if result.returncode:
         raise ServiceError(f"Maven could not fetch {log_name}", log)
@@ -293,6 +294,7 @@ def cached(name: str, fill: Callable[[Path], None]) -> Path:
         tmp = Path(tempfile.mkdtemp(dir=CACHE, prefix=f".{name}-"))
         try:
             fill(tmp)
+            tmp.chmod(0o755)
             tmp.rename(target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -302,6 +304,7 @@ def cached(name: str, fill: Callable[[Path], None]) -> Path:
 def maven_classpath(artifact: str, version: str) -> Path:
     """Cached directory of every runtime jar of scripts/maven/<artifact>/pom.xml at `version`."""
     pom = MAVEN_DIR / artifact / "pom.xml"
+    goal = ["dependency:copy-dependencies", "-DincludeScope=runtime"]
     return cached(
         f"{artifact}-{version}",
         lambda tmp: maven(
@@ -309,12 +312,12 @@ def maven_classpath(artifact: str, version: str) -> Path:
                 "-f",
                 str(pom),
                 f"-D{artifact}.version={version}",
-                "dependency:copy-dependencies",
-                "-DincludeScope=runtime",
+                *goal,
                 f"-DoutputDirectory={tmp / 'lib'}",
             ],
+            tmp,
             f"{artifact}-{version}",
-        ),
+        ),  # fmt: skip
     )
 
 
@@ -329,7 +332,8 @@ def unzip(archive: Path, dest: Path) -> None:
 
 
 def wait_until(check: Callable[[], bool], pid: int, timeout: float, what: str, log: Path) -> None:
-    """Poll `check` until it is true; fail early if `pid` died, or after `timeout` seconds."""
+    """Poll `check` until it is true; fail early if `pid` died, or stop it and fail after
+    `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError, ValueError):
@@ -338,6 +342,7 @@ def wait_until(check: Callable[[], bool], pid: int, timeout: float, what: str, l
         if not alive(pid):
             raise ServiceError(f"{what} exited during start-up", log)
         time.sleep(0.3)
+    stop_group(pid)
     raise ServiceError(f"{what} not healthy after {timeout:.0f}s", log)
 
 
@@ -438,7 +443,7 @@ def start_elasticsearch() -> dict:
 
     def download(tmp: Path) -> None:
         maven([f"{DEPENDENCY_PLUGIN}:copy", f"-Dartifact={artifact}", f"-DoutputDirectory={tmp}"],
-              f"elasticsearch-{version}")  # fmt: skip
+              tmp, f"elasticsearch-{version}")  # fmt: skip
         archive = tmp / f"elasticsearch-{version}.zip"
         unzip(archive, tmp)
         archive.unlink()
@@ -650,7 +655,8 @@ def up(names: list[str], optional: bool) -> int:
             note = " (reused)" if reused else ""
             sys.stdout.write(f"{name:<14} {url:<48} {seconds:6.1f}s{note}\n")
             continue
-        sys.stderr.write(f"{name:<14} FAILED: {error}\n{tail(error.log)}\n")
+        verdict = "skipped (--optional), failed" if optional else "FAILED"
+        sys.stderr.write(f"{name:<14} {verdict}: {error}\n{tail(error.log)}\n")
         failed = failed or not optional
     sys.stdout.write(f"{'total':<14} {'':<48} {time.monotonic() - started:6.1f}s\n")
     write_env_files()
