@@ -26,18 +26,16 @@ class QueryDict(dict):
         return list(self.get(key, []))
 
 
-def word_clause(word):
-    return {
-        "multi_match": {
-            "query": word,
-            "fields": list(SEARCH_FIELDS),
-            "type": "best_fields",
-            "tie_breaker": 0.3,
-            "fuzziness": "AUTO",
-            "prefix_length": 1,
-            "max_expansions": 20,
-        }
+def word_clause(word, *, fuzzy=True):
+    clause = {
+        "query": word,
+        "fields": list(SEARCH_FIELDS),
+        "type": "best_fields",
+        "tie_breaker": 0.3,
     }
+    if fuzzy:
+        clause.update(fuzziness="AUTO:5,9", prefix_length=1, max_expansions=20)
+    return {"multi_match": clause}
 
 
 # -- SearchRequest.from_params ----------------------------------------------------------------
@@ -134,7 +132,7 @@ def test_text_query_with_synonyms_and_phrase_boost():
                 },
                 {
                     "bool": {
-                        "should": [word_clause("mi")],
+                        "should": [word_clause("mi", fuzzy=False)],
                         "minimum_should_match": "3<-25%",
                         "boost": 1.0,
                     }
@@ -162,14 +160,21 @@ def test_search_fields_and_boosts():
         assert field in SEARCH_FIELDS
 
 
-def test_highlight_marks_and_fields():
-    body = build_search_body(SearchRequest(q="pneumonia"), synonyms=NO_SYNONYMS)
+def test_highlight_marks_query_and_synonym_words_without_fuzziness():
+    synonyms = SynonymTable([["pneumonia", "chest infection"]])
+    body = build_search_body(SearchRequest(q="pneumonia"), synonyms=synonyms)
     assert body["highlight"] == {
         "pre_tags": ["<mark>"],
         "post_tags": ["</mark>"],
         "fragment_size": 150,
         "number_of_fragments": 2,
         "fields": {"title": {}, "summary": {}, "history": {}, "findings": {}, "discussion": {}},
+        "highlight_query": {
+            "multi_match": {
+                "query": "pneumonia chest infection",
+                "fields": ["title", "summary", "history", "findings", "discussion"],
+            }
+        },
     }
 
 
