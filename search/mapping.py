@@ -28,6 +28,9 @@ KEYWORD_FIELDS = (
 BOOLEAN_FIELDS = ("has_images", "featured")
 INTEGER_FIELDS = ("comment_count", "proposal_count", "activity")
 TEXT_ANALYZER = "casebook_text"
+#: Every searched text field is copied here, so "does each query word occur somewhere?" (with
+#: typo tolerance) is one fuzzy query on one field rather than one per field.
+ALL_TEXT_FIELD = "all_text"
 
 
 class NodeCapabilities(Protocol):
@@ -71,7 +74,7 @@ def _analysis(capabilities: NodeCapabilities) -> dict[str, Any]:
 
 
 def _text(*, offsets: bool = False) -> dict[str, Any]:
-    field: dict[str, Any] = {"type": "text", "analyzer": TEXT_ANALYZER}
+    field: dict[str, Any] = {"type": "text", "analyzer": TEXT_ANALYZER, "copy_to": ALL_TEXT_FIELD}
     if offsets:
         field["index_options"] = "offsets"
     return field
@@ -81,6 +84,8 @@ def _properties() -> dict[str, Any]:
     properties: dict[str, Any] = {
         "id": {"type": "integer"},
         "url": {"type": "keyword", "index": False, "doc_values": False},
+        # matching only, never returned: term frequencies suffice, positions would cost space
+        ALL_TEXT_FIELD: {"type": "text", "analyzer": TEXT_ANALYZER, "index_options": "freqs"},
         "condition": {
             **_text(),
             "fields": {

@@ -8,8 +8,8 @@ Behaviour worth knowing:
   syntax characters are still replaced by spaces as defence in depth.
 * A query longer than ``MAX_QUERY_LENGTH`` characters is cut at the last word boundary before
   the limit (``SearchRequest.query_truncated`` says so); it is not an error.
-* Each query word must match somewhere (fuzzily, in any searched field), except that with more
-  than three words a quarter may be missing. Synonym expansions are alternatives with a lower
+* Each query word must match somewhere (fuzzily, in any searched text field), except that with
+  more than three words a quarter may be missing. Synonym expansions are alternatives with a lower
   boost; an exact phrase match adds a boost.
 * Facets use disjunctive counting: values within one facet are OR-ed, facets are AND-ed, and
   each facet's counts ignore that facet's own selection (so other values stay visible).
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from search import conf
+from search.mapping import ALL_TEXT_FIELD
 
 MAX_QUERY_LENGTH = 200
-MAX_QUERY_WORDS = 12
 MAX_EXPANSIONS = 6
 MAX_PAGE_SIZE = 100
 MAX_FILTER_VALUES = 20
@@ -115,7 +115,6 @@ TOMBSTONE = {"term": {"deleted": True}}
 
 # Characters with a meaning in query_string/simple_query_string syntax.
 _SYNTAX = re.compile(r"""[+\-=&|><!(){}\[\]^"~*?:\\/]""")
-_WORD = re.compile(r"\w+")
 
 
 class InvalidSearch(ValueError):
@@ -247,11 +246,18 @@ def page_count(total: int, page_size: int) -> int:
 
 
 def text_query(q: str, expansions: list[str]) -> dict[str, Any]:
-    """The original words (boosted, typo-tolerant), each synonym phrasing (exact words), and
-    an exact-phrase bonus. Synonyms are spelled right, so fuzziness on them would only cost."""
-    should = [_all_words(q, ORIGINAL_BOOST, fuzzy=True)]
-    should += [_all_words(text, 1.0, fuzzy=False) for text in expansions]
-    should.append(
+    """Which cases match, and how they rank.
+
+    Match: every word of the query (typo-tolerant) or of one synonym phrasing (exact: synonyms
+    are spelled right) occurs somewhere in the case, checked on the combined ``all_text``
+    field. Rank: the same words per field with field boosts (original phrasing boosted over
+    synonyms), plus a bonus for the words as a phrase.
+    """
+    match_any_phrasing = [_all_text_match(q, fuzzy=True)]
+    match_any_phrasing += [_all_text_match(text, fuzzy=False) for text in expansions]
+    ranking = [_field_boosted(q, ORIGINAL_BOOST)]
+    ranking += [_field_boosted(text, 1.0) for text in expansions]
+    ranking.append(
         {
             "multi_match": {
                 "query": q,
@@ -262,27 +268,29 @@ def text_query(q: str, expansions: list[str]) -> dict[str, Any]:
             }
         }
     )
-    return {"bool": {"should": should, "minimum_should_match": 1, "must_not": [TOMBSTONE]}}
-
-
-def _all_words(text: str, boost: float, *, fuzzy: bool) -> dict[str, Any]:
-    words = list(dict.fromkeys(_WORD.findall(text.lower())))[:MAX_QUERY_WORDS]
-    typo_tolerance = {"fuzziness": FUZZINESS, "prefix_length": 1, "max_expansions": 20}
     return {
         "bool": {
-            "should": [
-                {
-                    "multi_match": {
-                        "query": word,
-                        "fields": list(SEARCH_FIELDS),
-                        "type": "best_fields",
-                        "tie_breaker": 0.3,
-                        **(typo_tolerance if fuzzy else {}),
-                    }
-                }
-                for word in words
-            ],
-            "minimum_should_match": WORDS_MINIMUM_SHOULD_MATCH,
+            "must": [{"bool": {"should": match_any_phrasing, "minimum_should_match": 1}}],
+            "should": ranking,
+            "must_not": [TOMBSTONE],
+        }
+    }
+
+
+def _all_text_match(text: str, *, fuzzy: bool) -> dict[str, Any]:
+    match: dict[str, Any] = {"query": text, "minimum_should_match": WORDS_MINIMUM_SHOULD_MATCH}
+    if fuzzy:
+        match.update(fuzziness=FUZZINESS, prefix_length=1, max_expansions=20)
+    return {"match": {ALL_TEXT_FIELD: match}}
+
+
+def _field_boosted(text: str, boost: float) -> dict[str, Any]:
+    return {
+        "multi_match": {
+            "query": text,
+            "fields": list(SEARCH_FIELDS),
+            "type": "best_fields",
+            "tie_breaker": 0.3,
             "boost": boost,
         }
     }

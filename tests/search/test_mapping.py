@@ -20,10 +20,14 @@ def properties(analysis_common=False):
     return index_settings_and_mappings(Caps(analysis_common))["mappings"]["properties"]
 
 
-def test_strict_mapping_covers_exactly_the_document_derived_and_tombstone_fields():
+def test_strict_mapping_covers_exactly_the_document_and_derived_fields():
     body = index_settings_and_mappings(Caps(False))
     assert body["mappings"]["dynamic"] == "strict"
-    assert set(body["mappings"]["properties"]) == DOCUMENT_FIELDS | {"activity", "deleted"}
+    assert set(body["mappings"]["properties"]) == DOCUMENT_FIELDS | {
+        "activity",
+        "deleted",
+        "all_text",
+    }
 
 
 def test_single_shard_without_replicas():
@@ -46,6 +50,13 @@ def test_field_types():
     assert props["condition"]["type"] == "text"
     assert props["condition"]["fields"]["keyword"]["type"] == "keyword"
     assert props["condition"]["fields"]["lower"]["normalizer"] == "lowercase"
+
+
+def test_every_searched_text_field_is_copied_to_all_text():
+    props = properties()
+    for spec in SEARCH_FIELDS:
+        assert props[spec.split("^")[0]]["copy_to"] == "all_text"
+    assert props["all_text"]["index_options"] == "freqs"
 
 
 def test_highlighted_fields_store_offsets():
