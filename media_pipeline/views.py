@@ -74,10 +74,11 @@ def upload_media(request, page_id: int):
     page = _managed_case(request, page_id)
     handler = LimitedTemporaryFileUploadHandler(request, limits.max_file_bytes)
     request.upload_handlers = [handler]
-    csrf_failure = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
-    if csrf_failure is not None:
-        return csrf_failure
     try:
+        # The CSRF check reads the form token, so it is the first to parse the body.
+        csrf_failure = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        if csrf_failure is not None:
+            return csrf_failure
         files = request.FILES.getlist("files")
     except TooManyFilesSent:
         return _refuse(request, 400, f"Too many files: at most {limits.max_files} per upload.")

@@ -166,3 +166,12 @@ def test_editor_may_upload(case, media_env, upload):
 def test_status_view_is_owner_only(case, media_env, client):
     client.force_login(make_clinician())
     assert client.get(f"/media/status/{case.pk}/").status_code == 404
+
+
+def test_more_files_than_django_parses(author, case, media_env, upload, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    response = upload(case, {f"{n}.dcm": b"x" for n in range(3)}, user=author)
+
+    assert response.status_code == 400
+    assert "Too many files" in response.json()["error"]
+    assert not UploadedFile.objects.exists()
