@@ -255,6 +255,33 @@ def chown_tree(path: Path, user: str | None) -> None:
             shutil.chown(item, user, user)
 
 
+def world_traversable(path: Path) -> bool:
+    """True if every directory from / down to `path` lets other users through (o+x)."""
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents] if p.exists())
+
+
+def service_home(name: str, user: str | None) -> Path:
+    """A fresh data dir for `name`: .services/<name>, or, when `user` could not reach the work
+    tree (a checkout in root's home), a temporary dir that .services/<name> links to."""
+    home = STATE / name
+    if user is None or world_traversable(STATE):
+        home.mkdir()
+        return home
+    outside = Path(tempfile.mkdtemp(prefix=f"casebook-{name}-"))
+    outside.chmod(0o755)
+    home.symlink_to(outside)
+    return outside
+
+
+def remove_home(name: str) -> None:
+    home = STATE / name
+    if home.is_symlink():
+        shutil.rmtree(home.resolve(), ignore_errors=True)
+        home.unlink()
+    else:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def installed_jdks() -> dict[int, Path]:
     """Installed JDKs by major version: JAVA_HOME and every /usr/lib/jvm/* with a `release`."""
     homes = list(Path("/usr/lib/jvm").glob("*"))
@@ -374,7 +401,7 @@ def postgres_bindir() -> Path:
 def start_postgres() -> dict:
     bindir = postgres_bindir()
     user = service_user("postgres")
-    home = STATE / "postgres"
+    home = service_home("postgres", user)
     data, sockets, log = home / "data", home / "run", home / "postgres.log"
     sockets.mkdir(parents=True)
     pwfile = home / "superuser-password"
@@ -450,7 +477,7 @@ def start_elasticsearch() -> dict:
 
     dist = cached(f"elasticsearch-{version}", download) / f"elasticsearch-{version}"
     user = service_user(SEARCH_USER)
-    home = STATE / "elasticsearch"
+    home = service_home("elasticsearch", user)
     # The cache may sit in root's private home: hard-link (or copy) the distribution into
     # .services so the unprivileged user can read it.
     shutil.copytree(dist, home / "dist", copy_function=_link_or_copy)
@@ -472,7 +499,11 @@ def start_elasticsearch() -> dict:
         "xpack.ml.enabled: false\n"
         "action.destructive_requires_name: false\n"
     )
-    chown_tree(home, user)
+    # Not dist/: its files are hard links into the cache.
+    for writable in ("config", "data", "logs", "tmp"):
+        chown_tree(home / writable, user)
+    if user:
+        shutil.chown(home, user, user)
     env = {**os.environ, "ES_JAVA_HOME": str(java_home), "ES_PATH_CONF": str(config),
            "ES_JAVA_OPTS": HEAP, "ES_TMPDIR": str(home / "tmp")}  # fmt: skip
     log = home / "console.log"
@@ -619,7 +650,7 @@ def bring_up(name: str) -> tuple[dict, bool]:
         return state, True
     if state:
         stop(name, state)
-    shutil.rmtree(STATE / name, ignore_errors=True)
+    remove_home(name)
     state = STARTERS[name]()
     (STATE / f"{name}.json").write_text(json.dumps(state, indent=2) + "\n")
     return state, False
@@ -668,6 +699,7 @@ def down() -> int:
         state = load_state(name)
         if state:
             stop(name, state)
+        remove_home(name)
     shutil.rmtree(STATE, ignore_errors=True)
     return 0
 

@@ -109,3 +109,12 @@ def test_tail_returns_the_last_lines(tmp_path):
     log.write_text("".join(f"line {i}\n" for i in range(100)))
     assert services.tail(log, 3) == "line 97\nline 98\nline 99"
     assert "no log" in services.tail(tmp_path / "missing.log")
+
+
+def test_world_traversable_needs_every_ancestor_open(tmp_path):
+    closed = tmp_path / "closed"
+    inner = closed / "inner"
+    inner.mkdir(parents=True)
+    closed.chmod(0o700)
+    assert not services.world_traversable(inner)
+    assert services.world_traversable(Path("/usr/lib"))
