@@ -44,7 +44,6 @@ from search.queries import (
     FACET_SIZE,
     HIGHLIGHT_FIELDS,
     MAX_EXPANSIONS,
-    MAX_QUERY_WORDS,
     SearchRequest,
     clean_query,
     result_window,
@@ -53,6 +52,8 @@ from search.results import Facet, FacetValue, Hit, SearchResults, parse_hit
 from search.synonyms import SynonymTable
 
 _WORD = re.compile(r"\w+")
+#: Words of one phrasing that are matched (each is a scan of the text columns).
+MAX_QUERY_WORDS = 12
 
 #: (lookup, weight) of the case fields the query text is matched against.
 TEXT_FIELDS = (

@@ -1,0 +1,158 @@
+"""Index changes through the outbox: signals enqueue on commit, a failing engine never fails
+the change, replay applies what is pending with backoff, versions only go up."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from search import services
+from search.models import OutboxEntry
+from tests.factories import CasePageFactory, ConditionFactory
+from tests.search.site_fixtures import publish
+
+pytestmark = pytest.mark.django_db
+
+CLOSED_PORT_URL = "http://127.0.0.1:9"
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def entry(page):
+    return OutboxEntry.objects.get(page_id=page.pk)
+
+
+def test_publish_records_and_applies_the_change(django_capture_on_commit_callbacks):
+    case = CasePageFactory(live=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(case)
+    row = entry(case)
+    assert (row.action, row.version, row.is_pending, row.attempts) == ("index", 1, False, 0)
+
+
+def test_nothing_is_enqueued_before_commit(django_capture_on_commit_callbacks):
+    case = CasePageFactory(live=False)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        publish(case)
+    assert not OutboxEntry.objects.exists()
+    assert len(callbacks) == 1
+
+
+def test_publish_succeeds_when_the_engine_is_down(settings, django_capture_on_commit_callbacks):
+    settings.ELASTICSEARCH_URL = CLOSED_PORT_URL
+    case = CasePageFactory(live=False)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(case)
+    assert case.live
+    row = entry(case)
+    assert row.is_pending
+    assert (row.attempts, row.last_error) == (1, "SearchUnavailable")
+    assert row.next_attempt_at >= before + timedelta(seconds=services.BACKOFF_BASE_SECONDS)
+
+
+def test_replay_backs_off_exponentially_and_keeps_the_change(settings):
+    settings.ELASTICSEARCH_URL = CLOSED_PORT_URL
+    settings.TASKS = DUMMY_TASKS
+    case = CasePageFactory()
+    services.enqueue_index(case.pk)
+    delays = []
+    for _ in range(3):
+        started = timezone.now()
+        assert services.replay_outbox() == (0, 1)
+        delays.append((entry(case).next_attempt_at - started).total_seconds())
+        assert services.replay_outbox() == (0, 0)  # not due yet
+        services.make_all_due()
+    base = services.BACKOFF_BASE_SECONDS
+    assert [round(d) for d in delays] == [base, 2 * base, 4 * base]
+    assert entry(case).attempts == 3
+    with pytest.raises(CommandError, match="1 still pending"):
+        call_command("replay_search_outbox", "--all")
+
+
+def test_replay_command_applies_pending_changes_when_search_works(settings):
+    settings.TASKS = DUMMY_TASKS
+    cases = [CasePageFactory() for _ in range(3)]
+    for case in cases:
+        services.enqueue_index(case.pk)
+    assert services.pending_count() == 3
+    call_command("replay_search_outbox", "--limit", "2")
+    assert services.pending_count() == 0
+
+
+def test_every_change_gets_a_higher_version(settings):
+    settings.TASKS = DUMMY_TASKS
+    case = CasePageFactory()
+    services.enqueue_index(case.pk)
+    services.enqueue_delete(case.pk)
+    services.enqueue_index(case.pk)
+    assert (entry(case).version, entry(case).action) == (3, "index")
+
+
+def test_a_change_recorded_while_applying_stays_pending(settings):
+    settings.TASKS = DUMMY_TASKS
+    case = CasePageFactory()
+    services.enqueue_index(case.pk)
+    in_flight = entry(case)  # a worker read version 1 ...
+    services.enqueue_index(case.pk)  # ... and the case changed again meanwhile
+    assert services._apply([in_flight]) == 0
+    row = entry(case)
+    assert row.is_pending
+    assert row.version == 2
+
+
+def test_unpublish_delete_and_restriction_enqueue_removal(django_capture_on_commit_callbacks):
+    case = publish(CasePageFactory(live=False))
+    other = publish(CasePageFactory(live=False))
+    with django_capture_on_commit_callbacks(execute=True):
+        case.unpublish()
+    assert entry(case).version == 1  # the publish above ran outside a commit hook
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=other, restriction_type="login")
+    assert entry(other).action == "index"  # reconciled: not public any more, so removed
+    case_id = case.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        case.delete()
+    row = OutboxEntry.objects.get(page_id=case_id)
+    assert (row.action, row.version, row.is_pending) == ("delete", 2, False)
+
+
+def test_condition_rename_reindexes_every_affected_case(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DUMMY_TASKS
+    condition = ConditionFactory(name="Takotsubo")
+    cases = [CasePageFactory(diagnosis=condition) for _ in range(3)]
+    unrelated = CasePageFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        condition.name = "Takotsubo cardiomyopathy"
+        condition.save()
+    pending = set(
+        OutboxEntry.objects.filter(next_attempt_at__isnull=False).values_list("page_id", flat=True)
+    )
+    assert pending == {case.pk for case in cases}
+    assert unrelated.pk not in pending
+
+
+def test_condition_synonyms_reach_the_search_at_once(client, django_capture_on_commit_callbacks):
+    from search.queries import SearchRequest
+    from search.site import get_search_backend, site_synonyms
+
+    condition = ConditionFactory(name="Glomus tumour")
+    case = CasePageFactory(diagnosis=condition, title="Pulsatile tinnitus")
+    backend = get_search_backend()
+    assert backend.search(SearchRequest(q="chemodectoma")).total == 0
+    assert site_synonyms().expand("chemodectoma") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        condition.synonyms = "Chemodectoma\nparaganglioma"
+        condition.save()
+    assert "glomus tumour" in site_synonyms().expand("chemodectoma")
+    results = get_search_backend().search(SearchRequest(q="chemodectoma"))
+    assert [hit.id for hit in results.hits] == [case.pk]
+
+
+def test_rebuild_on_the_database_backend_is_a_no_op_with_a_message(capsys):
+    call_command("rebuild_search_index")
+    assert "nothing to rebuild" in capsys.readouterr().out
