@@ -84,8 +84,13 @@ def _properties() -> dict[str, Any]:
     properties: dict[str, Any] = {
         "id": {"type": "integer"},
         "url": {"type": "keyword", "index": False, "doc_values": False},
-        # matching only, never returned: term frequencies suffice, positions would cost space
-        ALL_TEXT_FIELD: {"type": "text", "analyzer": TEXT_ANALYZER, "index_options": "freqs"},
+        # matching only, never returned or phrase-queried: no positions, no length norms
+        ALL_TEXT_FIELD: {
+            "type": "text",
+            "analyzer": TEXT_ANALYZER,
+            "index_options": "freqs",
+            "norms": False,
+        },
         "condition": {
             **_text(),
             "fields": {
