@@ -1,5 +1,8 @@
 """Editors' decisions on quarantined media: redact rectangles series-wide, or release as is.
 
+Only DICOM series are ever quarantined (the core scrubs photos to pixels and never holds
+them), so redaction works on stored, already anonymised DICOM.
+
 Redaction is all-or-nothing for the whole item: every instance is redacted and its new
 renditions written first; the rows switch to the new objects in one transaction, and the old
 objects are deleted only after that commit. A failure deletes the new objects and leaves the
@@ -16,9 +19,9 @@ from pydicom import dcmread
 
 from media_pipeline import storage
 from media_pipeline.core.dicom.anonymise import release_after_redaction, write_dataset
-from media_pipeline.core.redact import Rectangle, redact_dataset, redact_photo
-from media_pipeline.core.render import render_dicom, render_photo
-from media_pipeline.models import MediaInstance, MediaItem, MediaKind, MediaStatus
+from media_pipeline.core.redact import Rectangle, redact_dataset
+from media_pipeline.core.render import render_dicom
+from media_pipeline.models import MediaInstance, MediaItem, MediaStatus
 from media_pipeline.services import case_context
 from media_pipeline.signals import media_ready
 
@@ -26,9 +29,9 @@ logger = logging.getLogger(__name__)
 
 
 def redact_item(item: MediaItem, rectangles: Sequence[Rectangle], editor) -> None:
-    """Blank ``rectangles`` in every frame of every instance of ``item``, then release it.
+    """Blank ``rectangles`` in every frame of every instance of series ``item``; release it.
 
-    DICOM is declared clean (BurnedInAnnotation NO, Clean Pixel Data) after redaction.
+    Each instance is declared clean (BurnedInAnnotation NO, Clean Pixel Data) after redaction.
     Raises ``MediaRejected`` for rectangles that do not fit an image, ``StorageUnavailable``
     when storage fails; in both cases nothing changed.
     """
@@ -75,21 +78,14 @@ def _redact_instance(instance: MediaInstance, rectangles, writer) -> dict:
 
     The keys being replaced are kept on ``instance.replaced_keys`` for deletion after commit.
     """
-    original = storage.read(instance.source_key)
-    if instance.item.kind == MediaKind.PHOTO:
-        data = redact_photo(original, rectangles)
-        rendered = render_photo(data)
-        extension = "." + instance.source_key.rsplit(".", 1)[-1]
-    else:
-        ds = dcmread(BytesIO(original))
-        redact_dataset(ds, rectangles)
-        release_after_redaction(ds)
-        data = write_dataset(ds)
-        rendered = render_dicom(ds)
-        extension = ".dcm"
+    ds = dcmread(BytesIO(storage.read(instance.source_key)))
+    redact_dataset(ds, rectangles)
+    release_after_redaction(ds)
+    data = write_dataset(ds)
+    rendered = render_dicom(ds)
     instance.replaced_keys = instance.all_keys()
     return {
-        "source_key": writer.save(data, extension),
+        "source_key": writer.save(data, ".dcm"),
         "preview_key": writer.save(rendered.preview, ".webp"),
         "thumbnail_key": writer.save(rendered.thumbnail, ".webp"),
         "frame_keys": [writer.save(frame, ".webp") for frame in rendered.frames],

@@ -109,3 +109,34 @@ def test_clean_series_is_ready_immediately(author, case, media_env, upload):
         user=author,
     )
     assert MediaItem.objects.get().status == MediaStatus.READY
+
+
+def test_storage_failure_during_redaction_changes_nothing(
+    client, quarantined, media_env, monkeypatch
+):
+    from django.core.files.storage import FileSystemStorage
+
+    files = media_env.stored_files()
+    keys = quarantined.instances.get().all_keys()
+    original = FileSystemStorage._save
+    calls = []
+
+    def failing_save(self, name, content):
+        calls.append(name)
+        if len(calls) >= 3:
+            raise OSError("storage went away")
+        return original(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", failing_save)
+    client.force_login(make_editor())
+    response = client.post(
+        f"/admin/media-quarantine/{quarantined.pk}/",
+        {"action": "redact", "rectangles": "0, 0, 4, 4"},
+    )
+
+    assert response.status_code == 200
+    assert "Storage is unavailable" in response.content.decode()
+    quarantined.refresh_from_db()
+    assert quarantined.status == MediaStatus.QUARANTINED
+    assert quarantined.instances.get().all_keys() == keys
+    assert media_env.stored_files() == files
