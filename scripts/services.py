@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import json
@@ -614,6 +615,18 @@ STARTERS: dict[str, Callable[[], dict]] = {
 # ---------------------------------------------------------------- state and commands
 
 
+@contextlib.contextmanager
+def state_lock():
+    """Serialise `up` and `down`: helpers and test sessions share one checkout's .services.
+    The lock is on scripts/ itself, which `down` never deletes."""
+    fd = os.open(Path(__file__).resolve().parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def load_state(name: str) -> dict | None:
     path = STATE / f"{name}.json"
     return json.loads(path.read_text()) if path.exists() else None
@@ -722,12 +735,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("down", help="stop every service and delete .services/")
     commands.add_parser("env", help="print .services/env")
     args = parser.parse_args(argv)
-    if args.command == "up":
-        unknown = set(args.names) - set(SERVICES)
-        if unknown:
-            parser.error(f"unknown service(s) {', '.join(sorted(unknown))}; choose from {SERVICES}")
+    if args.command == "env":
+        return show_env()
+    if args.command == "up" and set(args.names) - set(SERVICES):
+        parser.error(f"unknown service(s) in {args.names}; choose from {SERVICES}")
+    with state_lock():
+        if args.command == "down":
+            return down()
         return up(list(dict.fromkeys(args.names or SERVICES)), args.optional)
-    return down() if args.command == "down" else show_env()
 
 
 if __name__ == "__main__":
