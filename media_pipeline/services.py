@@ -37,9 +37,6 @@ from media_pipeline.outputs import Batch, PendingInstance, render_outcome
 from media_pipeline.signals import media_ready
 
 logger = logging.getLogger(__name__)
-# Pillow logs EXIF tag values at DEBUG (GPS, descriptions): no value from an untrusted file may
-# reach a log, whatever level the deployment logs at.
-logging.getLogger("PIL").setLevel(logging.WARNING)
 
 GONE = "The uploaded file is no longer available; upload it again."
 UNEXPECTED = "The file could not be processed; nothing was saved. Upload it again later."

@@ -17,8 +17,12 @@ SECURE_HSTS_SECONDS = 0
 AXES_ENABLED = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="casebook-test-media-")
-if STORAGES["clinical"]["BACKEND"].endswith("FileSystemStorage"):
-    STORAGES["clinical"]["OPTIONS"]["location"] = f"{MEDIA_ROOT}/clinical"
+# Local private storage for every test; the S3 tests switch to the real server themselves,
+# so exporting the services' AWS_* variables does not move the whole suite onto S3.
+STORAGES["clinical"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": f"{MEDIA_ROOT}/clinical", "base_url": None},
+}
 # The site searches the database in tests; engine tests build their own clients from
 # ELASTICSEARCH_URL / OPENSEARCH_URL and switch the site over explicitly where they need to.
 ELASTICSEARCH_URL = ""

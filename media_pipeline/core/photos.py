@@ -7,6 +7,7 @@ survives, so no list of "known bad" blocks has to be kept up to date.
 """
 
 import io
+import logging
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,10 @@ import pillow_heif
 from PIL import Image, ImageCms, ImageOps
 
 from media_pipeline.core.errors import MediaRejected
+
+# Pillow logs EXIF tag values at DEBUG (GPS, descriptions): no value from an untrusted file may
+# reach a log, whatever level the deployment, the CLI or a worker logs at.
+logging.getLogger("PIL").setLevel(logging.WARNING)
 
 # Below Pillow's own MAX_IMAGE_PIXELS (~89 Mpx), above any phone camera (48 Mpx sensors).
 DEFAULT_MAX_PIXELS = 50_000_000
