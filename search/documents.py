@@ -7,13 +7,19 @@ author's profile is never read here). ``search.mapping`` rejects any key it does
 """
 
 import html
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, F, QuerySet, Value, When
 from wagtail.models import Page
 
 from cases.markup import plain_text
 from cases.models import CasePage
+from media_pipeline.models import MediaItem, MediaKind
+
+#: The modality a clinical photo is indexed under; DICOM series keep their Modality code
+#: ("OT", DICOM's "other", when it was empty).
+PHOTO_MODALITY = "Photo"
 
 
 def indexable_cases() -> QuerySet[CasePage]:
@@ -32,6 +38,27 @@ def with_related(queryset: QuerySet[CasePage]) -> QuerySet[CasePage]:
     )
 
 
+def ready_media() -> QuerySet[MediaItem]:
+    """Media peers can see (ready, not quarantined), each annotated with ``modality_label``."""
+    return MediaItem.objects.ready().annotate(
+        modality_label=Case(
+            When(kind=MediaKind.PHOTO, then=Value(PHOTO_MODALITY)),
+            When(modality="", then=Value("OT")),
+            default=F("modality"),
+            output_field=CharField(),
+        )
+    )
+
+
+def media_modalities(page_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Case id -> the distinct modalities of its ready media (cases without any are absent)."""
+    found: dict[int, set[str]] = {}
+    rows = ready_media().filter(page_id__in=list(page_ids)).values_list("page_id", "modality_label")
+    for page_id, label in rows:
+        found.setdefault(page_id, set()).add(label)
+    return {page_id: tuple(sorted(labels)) for page_id, labels in found.items()}
+
+
 def case_document(
     page: CasePage,
     version: int,
@@ -42,8 +69,8 @@ def case_document(
 ) -> dict[str, Any]:
     """The document for ``page`` at ``version`` (a number that grows with every change).
 
-    ``modalities`` come from the case's ready media (``search.services`` reads them); a case
-    has images when it has any. Text fields are plain text (Markdown rendered and stripped).
+    ``modalities``: of the case's ready media (``media_modalities``); a case has images when
+    it has any. Text fields are plain text (Markdown rendered and stripped).
     """
     diagnosis = page.diagnosis
     published = page.first_published_at or page.last_published_at

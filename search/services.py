@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from search.documents import case_document, indexable_cases, with_related
+from search.documents import case_document, indexable_cases, media_modalities, with_related
 from search.models import OutboxEntry
 from search.site import get_search_backend
 
@@ -121,8 +121,12 @@ def _changes(entries: list[OutboxEntry]) -> tuple[list[dict[str, Any]], list[tup
     """Documents to write and (id, version) removals. The versions are read before the cases,
     so a document is never older than the version it carries."""
     wanted = {e.page_id: e.version for e in entries if e.action == OutboxEntry.Action.INDEX}
-    cases = with_related(indexable_cases().filter(pk__in=wanted))
-    docs = [case_document(case, wanted[case.pk]) for case in cases]
+    cases = list(with_related(indexable_cases().filter(pk__in=wanted)))
+    modalities = media_modalities(case.pk for case in cases)
+    docs = [
+        case_document(case, wanted[case.pk], modalities=modalities.get(case.pk, ()))
+        for case in cases
+    ]
     indexed = {doc["id"] for doc in docs}
     removals = [(e.page_id, e.version) for e in entries if e.page_id not in indexed]
     return docs, removals
@@ -188,6 +192,9 @@ def _all_documents() -> Iterator[dict[str, Any]]:
                 "page_id", "version"
             )
         )
+        modalities = media_modalities(case.pk for case in batch)
         for case in batch:
-            yield case_document(case, versions.get(case.pk, 0))
+            yield case_document(
+                case, versions.get(case.pk, 0), modalities=modalities.get(case.pk, ())
+            )
         last_pk = batch[-1].pk

@@ -36,7 +36,13 @@ from django.db.models.functions import Lower
 
 from cases.models import CaseDifferential, CasePage, Condition
 from search.backends.base import SearchBackend
-from search.documents import case_document, indexable_cases, with_related
+from search.documents import (
+    case_document,
+    indexable_cases,
+    media_modalities,
+    ready_media,
+    with_related,
+)
 from search.highlight import SHORT_TERM, highlight, term_pattern
 from search.queries import (
     BOOLEAN_FACETS,
@@ -71,7 +77,7 @@ TEXT_FIELDS = (
 PHRASE_FIELDS = ("diagnosis__name", "title", "summary")
 PHRASE_BONUS = 3
 
-#: facet name -> case lookup of its value; facets without one have no data in the database.
+#: facet name -> case lookup of its value (modalities and has_images come from ready media).
 FACET_LOOKUPS = {
     "specialty": "specialty__name",
     "body_systems": "body_systems__name",
@@ -171,8 +177,10 @@ class DatabaseBackend(SearchBackend):
     def _hits(self, cases: QuerySet[CasePage], phrasings: list[list[str]]) -> tuple[Hit, ...]:
         pattern = term_pattern(word for words in phrasings for word in words)
         hits = []
-        for case in with_related(cases):
-            doc = case_document(case, version=0)
+        cases = list(with_related(cases))
+        modalities = media_modalities(case.pk for case in cases)
+        for case in cases:
+            doc = case_document(case, version=0, modalities=modalities.get(case.pk, ()))
             marks = {name: highlight(str(doc[name]), pattern) for name in HIGHLIGHT_FIELDS}
             hit = parse_hit(
                 {"_id": case.pk, "_score": getattr(case, "score", None), "_source": doc}
@@ -238,18 +246,26 @@ def _facet_filter(filters: dict[str, tuple[str, ...]]) -> Q:
 
 def _one_facet(name: str, values: tuple[str, ...]) -> Q:
     nothing = Q(pk__in=[])
-    if name == "has_images":  # no case has processed media in the database yet
-        return Q() if "false" in values else nothing
-    if name not in FACET_LOOKUPS:
-        return nothing
-    lookup = FACET_LOOKUPS[name]
+    if name == "modalities":
+        return Q(pk__in=ready_media().filter(modality_label__in=values).values("page_id"))
     if name in BOOLEAN_FACETS:
         flags = {value == "true" for value in values if value in ("true", "false")}
-        return Q(**{f"{lookup}__in": flags}) if flags else nothing
+        if not flags:
+            return nothing
+        if name == "has_images":
+            if len(flags) == 2:
+                return Q()
+            return _has_images() if True in flags else ~_has_images()
+        return Q(**{f"{FACET_LOOKUPS[name]}__in": flags})
+    lookup = FACET_LOOKUPS[name]
     if name in MULTI_VALUED:
         having = CasePage.objects.filter(**{f"{lookup}__in": values}).values("pk")
         return Q(pk__in=having)
     return Q(**{f"{lookup}__in": values})
+
+
+def _has_images() -> Q:
+    return Q(Exists(ready_media().filter(page_id=OuterRef("pk"))))
 
 
 def _facets(matched: QuerySet[CasePage], filters: dict[str, tuple[str, ...]]) -> tuple[Facet, ...]:
@@ -269,12 +285,20 @@ def _facets(matched: QuerySet[CasePage], filters: dict[str, tuple[str, ...]]) ->
 
 
 def _counts(name: str, base: QuerySet[CasePage]) -> list[tuple[str, int]]:
+    if name == "modalities":
+        rows = (
+            ready_media()
+            .filter(page_id__in=base.values("pk"))
+            .values(value=F("modality_label"))
+            .annotate(n=Count("page_id", distinct=True))
+            .order_by("-n", "value")[:FACET_SIZE]
+        )
+        return [(row["value"], row["n"]) for row in rows]
     if name == "has_images":
-        total = base.count()
-        return [("false", total)] if total else []
-    lookup = FACET_LOOKUPS.get(name)
-    if lookup is None:
-        return []
+        with_images = base.filter(_has_images()).count()
+        counts = [("false", base.count() - with_images), ("true", with_images)]
+        return sorted((c for c in counts if c[1]), key=lambda c: -c[1])  # ties: key order
+    lookup = FACET_LOOKUPS[name]
     rows = (
         base.exclude(**{f"{lookup}__isnull": True})
         .values(value=F(lookup))

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 import pytest
 
 from cases.models.choices import AgeBand, CaseMode, Certainty, Sex
+from media_pipeline.models import MediaItem, MediaKind, MediaStatus
 from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
 from search.client import connect
-from search.documents import case_document, indexable_cases, with_related
+from search.documents import case_document, indexable_cases, media_modalities, with_related
 from search.site import site_synonyms
 from tests.factories import BodySystemFactory, CasePageFactory, ConditionFactory, SpecialtyFactory
 
@@ -31,7 +32,7 @@ def publish(case):
 
 @pytest.fixture
 def corpus(db):
-    """Five published cases and one draft, named by key."""
+    """Five published cases (three with ready media) and one draft, named by key."""
     cardio = SpecialtyFactory(name="Cardiology")
     resp = SpecialtyFactory(name="Respiratory medicine")
     cvs = BodySystemFactory(name="Cardiovascular")
@@ -115,6 +116,20 @@ def corpus(db):
         case.body_systems.set(systems)
         case.save()  # a ParentalManyToManyField is written on save
         cases[key] = case
+    media = [
+        ("stemi", MediaKind.SERIES, MediaStatus.READY, "CT"),
+        ("saddle", MediaKind.SERIES, MediaStatus.READY, "CT"),
+        ("saddle", MediaKind.SERIES, MediaStatus.QUARANTINED, "MR"),  # peers cannot see it
+        ("lobar", MediaKind.PHOTO, MediaStatus.READY, ""),
+    ]
+    for number, (key, kind, status, modality) in enumerate(media):
+        MediaItem.objects.create(
+            page=cases[key],
+            kind=kind,
+            status=status,
+            modality=modality,
+            series_uid=f"2.25.{number}",
+        )
     cases["draft"] = CasePageFactory(
         live=False, title="Draft infarct nobody may find", diagnosis=mi, specialty=cardio
     )
@@ -136,7 +151,9 @@ def backend(request, corpus):
     if not url:
         pytest.skip(f"{ENGINE_URLS[request.param]} is not set")
     with engine_backend(url) as engine:
-        docs = [case_document(case, 1) for case in with_related(indexable_cases())]
+        cases = list(with_related(indexable_cases()))
+        modalities = media_modalities(case.pk for case in cases)
+        docs = [case_document(c, 1, modalities=modalities.get(c.pk, ())) for c in cases]
         engine.index(docs)
         engine.client.refresh(engine.alias)
         yield engine

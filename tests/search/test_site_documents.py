@@ -80,3 +80,26 @@ def test_only_live_unrestricted_cases_are_indexable():
     assert live.pk in ids
     assert draft.pk not in ids
     assert restricted.pk not in ids
+
+
+def test_modalities_come_from_ready_media_only():
+    from media_pipeline.models import MediaItem, MediaKind, MediaStatus
+    from search.documents import media_modalities
+
+    case, bare = CasePageFactory(), CasePageFactory()
+    for number, (kind, status, modality) in enumerate(
+        [
+            (MediaKind.SERIES, MediaStatus.READY, "MR"),
+            (MediaKind.SERIES, MediaStatus.READY, ""),
+            (MediaKind.PHOTO, MediaStatus.READY, ""),
+            (MediaKind.SERIES, MediaStatus.QUARANTINED, "CT"),
+        ]
+    ):
+        MediaItem.objects.create(
+            page=case, kind=kind, status=status, modality=modality, series_uid=f"1.2.{number}"
+        )
+    found = media_modalities([case.pk, bare.pk])
+    assert found == {case.pk: ("MR", "OT", "Photo")}
+    doc = case_document(case, 1, modalities=found[case.pk])
+    assert (doc["modalities"], doc["has_images"]) == (["MR", "OT", "Photo"], True)
+    assert case_document(bare, 1)["has_images"] is False

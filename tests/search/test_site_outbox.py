@@ -156,3 +156,15 @@ def test_condition_synonyms_reach_the_search_at_once(client, django_capture_on_c
 def test_rebuild_on_the_database_backend_is_a_no_op_with_a_message(capsys):
     call_command("rebuild_search_index")
     assert "nothing to rebuild" in capsys.readouterr().out
+
+
+def test_media_ready_reindexes_the_case(settings, django_capture_on_commit_callbacks):
+    from media_pipeline.models import MediaItem
+    from media_pipeline.signals import media_ready
+
+    settings.TASKS = DUMMY_TASKS
+    case = CasePageFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        media_ready.send(sender=MediaItem, page_id=case.pk)
+    assert entry(case).is_pending
+    assert entry(case).action == "index"

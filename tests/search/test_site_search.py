@@ -67,6 +67,18 @@ def test_values_within_a_facet_are_alternatives(backend, corpus):  # noqa: F811
     assert results.total == 4  # the saddle embolus has both and is counted once
 
 
+def test_media_facets_count_only_ready_media(backend, corpus):  # noqa: F811
+    results = search(backend)
+    assert facet(results, "modalities") == {"CT": (2, False), "Photo": (1, False)}
+    assert facet(results, "has_images") == {"true": (3, False), "false": (2, False)}
+    assert ids(search(backend, modalities="Photo")) == {corpus["lobar"].pk}
+    assert ids(search(backend, modalities="MR")) == set()
+    no_images = search(backend, has_images="false")
+    assert ids(no_images) == {corpus["nstemi"].pk, corpus["sjogren"].pk}
+    assert facet(no_images, "has_images") == {"true": (3, False), "false": (2, True)}
+    assert facet(no_images, "modalities") == {}
+
+
 def test_unknown_facet_value_matches_nothing_and_shows_as_selected(backend, corpus):  # noqa: F811
     results = search(backend, specialty="Astrology")
     assert results.total == 0
