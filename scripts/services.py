@@ -209,6 +209,16 @@ def alive(pid: int) -> bool:
     return True
 
 
+def start_ticks(pid: int) -> str | None:
+    """The process's start time (field 22 of /proc/PID/stat), or None if it does not exist.
+    With the pid it identifies a process: pids are reused, e.g. after a reboot."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
 def stop_group(pid: int, grace: float = 20.0) -> None:
     """SIGTERM the process group led by `pid`, then SIGKILL it if it outlives `grace` seconds."""
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
@@ -632,9 +642,19 @@ def load_state(name: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def ours(state: dict) -> bool:
+    """True while the process recorded in `state` runs (the same process, not a reused pid)."""
+    ticks = start_ticks(state["pid"])
+    # .get: states written before start times were recorded still name their process.
+    return alive(state["pid"]) and state.get("started", ticks) == ticks
+
+
 def stop(name: str, state: dict) -> None:
     """Stop one service; a fast shutdown for PostgreSQL, SIGTERM to the group for the rest."""
-    if "pg_ctl" in state and alive(state["pid"]):
+    if not ours(state):
+        (STATE / f"{name}.json").unlink(missing_ok=True)
+        return
+    if "pg_ctl" in state:
         subprocess.run(  # noqa: S603 - fixed arguments
             [state["pg_ctl"], "-D", state["data"], "-m", "fast", "-w", "stop"],
             user=state["user"], capture_output=True, check=False,
@@ -659,12 +679,13 @@ def write_env_files() -> dict[str, str]:
 def bring_up(name: str) -> tuple[dict, bool]:
     """Start `name`, or reuse it if its recorded process still runs. Returns (state, reused)."""
     state = load_state(name)
-    if state and alive(state["pid"]):
+    if state and ours(state):
         return state, True
     if state:
         stop(name, state)
     remove_home(name)
     state = STARTERS[name]()
+    state["started"] = start_ticks(state["pid"])
     (STATE / f"{name}.json").write_text(json.dumps(state, indent=2) + "\n")
     return state, False
 

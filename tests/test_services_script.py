@@ -118,3 +118,16 @@ def test_world_traversable_needs_every_ancestor_open(tmp_path):
     closed.chmod(0o700)
     assert not services.world_traversable(inner)
     assert services.world_traversable(Path("/usr/lib"))
+
+
+def test_start_ticks_identify_a_process_and_vanish_with_it():
+    child = subprocess.Popen(["sleep", "5"])  # noqa: S607
+    ticks = services.start_ticks(child.pid)
+    assert ticks is not None
+    assert services.start_ticks(child.pid) == ticks
+    assert services.ours({"pid": child.pid, "started": ticks})
+    assert not services.ours({"pid": child.pid, "started": str(int(ticks) + 1)})
+    child.kill()
+    child.wait()
+    assert services.start_ticks(child.pid) is None
+    assert not services.ours({"pid": child.pid, "started": ticks})
