@@ -239,12 +239,14 @@ def apt_install(package: str) -> None:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         raise ServiceError(f"{package} is missing and this is not a root Debian machine")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
+    # Wait for a dpkg lock held by another apt run rather than fail at once.
+    apt = ["apt-get", "-q", "-o", "DPkg::Lock::Timeout=120"]
+    install = [*apt, "install", "-y", "--no-install-recommends", package]
     with _apt_lock:
         try:
             run(install, env=env)
         except ServiceError:
-            run(["apt-get", "update", "-q"], env=env)
+            run([*apt, "update"], env=env)
             run(install, env=env)
 
 
@@ -718,6 +720,8 @@ def up(names: list[str], optional: bool) -> int:
         if error is None:
             url = next(iter(state["env"].values())) if name != "s3" else state["health"]
             note = " (reused)" if reused else ""
+            if state.get("hunspell") is False:
+                note += " (no Hunspell dictionary: hunspell-en-us missing)"
             sys.stdout.write(f"{name:<14} {url:<48} {seconds:6.1f}s{note}\n")
             continue
         verdict = "skipped (--optional), failed" if optional else "FAILED"
