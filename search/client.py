@@ -225,10 +225,28 @@ class EngineClient:
 
     def search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
         """Run a search; partial results (failed shards) raise rather than mislead."""
-        response = self._request("POST", f"/{_quote(index)}/_search", body=body)
-        if response.get("_shards", {}).get("failed"):
-            raise SearchUnavailable("search: some shards failed", error_type="shard_failure")
-        return response
+        return _complete(self._request("POST", f"/{_quote(index)}/_search", body=body))
+
+    def multi_search(self, index: str, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Run searches in one round trip; the node executes them concurrently.
+
+        Raises for the first search that failed, as ``search`` would.
+        """
+        payload = "".join(f"{{}}\n{json.dumps(body, ensure_ascii=False)}\n" for body in bodies)
+        response = self._request("POST", f"/{_quote(index)}/_msearch", body=payload)
+        results = []
+        for item in response["responses"]:
+            if "error" in item:
+                error = _error_for(item.get("status"), _error_type(item))
+                logger.warning(
+                    "POST /%s/_msearch failed: status=%s type=%s",
+                    index,
+                    error.status,
+                    error.error_type,
+                )
+                raise error
+            results.append(_complete(item))
+        return results
 
     def count(self, index: str, query: dict[str, Any] | None = None) -> int:
         body = {"query": query} if query else None
@@ -263,6 +281,12 @@ class EngineClient:
                 error.error_type or type(error).__name__,
             )
             raise
+
+
+def _complete(response: dict[str, Any]) -> dict[str, Any]:
+    if response.get("_shards", {}).get("failed"):
+        raise SearchUnavailable("search: some shards failed", error_type="shard_failure")
+    return response
 
 
 def _quote(name: str) -> str:

@@ -234,6 +234,17 @@ def highlight(q: str, expansions: list[str]) -> dict[str, Any]:
     }
 
 
+def split_facets(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A search body as (hits, facet counts): two searches the engine runs concurrently.
+
+    The facet search has ``size: 0``, which the engine's request cache keeps until the index
+    changes: repeated facet counts (the landing page, popular filters) cost nothing.
+    """
+    hits = {key: value for key, value in body.items() if key != "aggs"}
+    facets = {"size": 0, "query": body["query"], "aggs": body["aggs"], "track_total_hits": False}
+    return hits, facets
+
+
 def result_window(req: SearchRequest) -> tuple[int, int]:
     """(from, size) with ``from + size`` capped at ``MAX_RESULT_WINDOW``."""
     start = min(req.offset, MAX_RESULT_WINDOW)

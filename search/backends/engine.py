@@ -13,6 +13,7 @@ from search.queries import (
     build_related_body,
     build_search_body,
     clean_query,
+    split_facets,
 )
 from search.results import Hit, SearchResults, parse_hit, parse_search_response
 from search.synonyms import SynonymTable
@@ -40,23 +41,25 @@ class EngineBackend(SearchBackend):
         self._index_ready = False
 
     def search(self, req: SearchRequest) -> SearchResults:
-        raw = self._read(build_search_body(req, synonyms=self.synonyms))
-        if raw is None:
+        responses = self._read(*split_facets(build_search_body(req, synonyms=self.synonyms)))
+        if responses is None:
             return SearchResults(hits=(), total=0, page=req.page, page_size=req.page_size)
-        return parse_search_response(raw, req)
+        hits, facets = responses
+        return parse_search_response({**hits, "aggregations": facets["aggregations"]}, req)
 
     def autocomplete(self, prefix: str, limit: int = 10) -> list[str]:
         if not clean_query(prefix):
             return []
-        raw = self._read(build_autocomplete_body(prefix, limit=limit))
-        if raw is None:
+        responses = self._read(build_autocomplete_body(prefix, limit=limit))
+        if responses is None:
             return []
+        (raw,) = responses
         names = (hit["_source"].get("condition", "") for hit in raw["hits"]["hits"])
         return [name for name in dict.fromkeys(names) if name]
 
     def related(self, case_id: int, limit: int = 5) -> list[Hit]:
-        raw = self._read(build_related_body(case_id, limit=limit))
-        return [] if raw is None else [parse_hit(hit) for hit in raw["hits"]["hits"]]
+        responses = self._read(build_related_body(case_id, limit=limit))
+        return [] if responses is None else [parse_hit(hit) for hit in responses[0]["hits"]["hits"]]
 
     def index(self, docs: Iterable[dict[str, Any]]) -> None:
         """Raises ``SearchError`` when documents were rejected (stale versions are not)."""
@@ -85,8 +88,8 @@ class EngineBackend(SearchBackend):
             indexer.ensure_index(self.client, self.prefix)
             self._index_ready = True
 
-    def _read(self, body: dict[str, Any]) -> dict[str, Any] | None:
-        """Run a search on the alias; None when nothing has been indexed yet.
+    def _read(self, *bodies: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """Run searches on the alias (one round trip); None when nothing is indexed yet.
 
         A rebuild deletes the previous index right after the alias swap; a search that
         resolved the alias just before can then miss its index or lose its shards. One
@@ -94,7 +97,9 @@ class EngineBackend(SearchBackend):
         """
         for attempt in (1, 2):
             try:
-                return self.client.search(self.alias, body)
+                if len(bodies) == 1:
+                    return [self.client.search(self.alias, bodies[0])]
+                return self.client.multi_search(self.alias, list(bodies))
             except IndexMissing:
                 if attempt == 2:
                     logger.info("search alias %s does not exist yet", self.alias)

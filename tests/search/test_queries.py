@@ -13,6 +13,7 @@ from search.queries import (
     build_search_body,
     clean_query,
     page_count,
+    split_facets,
 )
 from search.synonyms import SynonymTable
 
@@ -279,3 +280,18 @@ def test_related_body_excludes_the_case_itself():
         {"ids": {"values": ["42"]}},
         {"term": {"deleted": True}},
     ]
+
+
+def test_split_facets_moves_aggregations_to_a_cacheable_count_only_search():
+    body = build_search_body(
+        SearchRequest(q="pneumonia", filters={"sex": ("female",)}), synonyms=NO_SYNONYMS
+    )
+    hits, facets = split_facets(body)
+    assert "aggs" not in hits
+    assert hits == {key: value for key, value in body.items() if key != "aggs"}
+    assert facets == {
+        "size": 0,
+        "query": body["query"],
+        "aggs": body["aggs"],
+        "track_total_hits": False,
+    }

@@ -61,3 +61,20 @@ def test_engine_errors_do_not_leak_the_query(engine_client, prefix, caplog):
 )
 def test_analysis_common_capability(modules, expected):
     assert Capabilities("opensearch", (2, 19), frozenset(modules)).analysis_common is expected
+
+
+@pytest.mark.elasticsearch
+def test_multi_search_raises_the_first_failure_without_the_query(engine_client, prefix, caplog):
+    from search import indexer
+
+    indexer.ensure_index(engine_client, prefix)
+    alias = indexer.alias_name(prefix)
+    ok, empty = engine_client.multi_search(alias, [{"size": 0}, {"query": {"match_none": {}}}])
+    assert ok["hits"]["total"]["value"] == 0 and empty["hits"]["hits"] == []
+    secret = "Jane Doe 1970-01-01"
+    with pytest.raises(SearchError) as caught:
+        engine_client.multi_search(
+            alias, [{"size": 0}, {"query": {"term": {"published_at": secret}}}]
+        )
+    assert caught.value.status == 400
+    assert secret not in str(caught.value) and secret not in caplog.text
