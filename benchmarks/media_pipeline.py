@@ -114,9 +114,11 @@ def image(rng, index: int, kind: str) -> tuple[Dataset, str]:
     ds.Rows = ds.Columns = size
     ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
     ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
-    yy, xx = np.mgrid[:size, :size]
-    disc = ((yy - size / 2) ** 2 + (xx - size / 2) ** 2 < (size * 0.4) ** 2) * 1000
-    pixels = (disc + rng.integers(0, 200, (size, size))).astype(np.uint16)
+    pixels = ct_phantom(rng, size) if kind == "ct" else noisy_disc(rng, size)
+    if kind == "ct":
+        # Stored values are HU + 1024, with the soft-tissue window a scanner writes.
+        ds.RescaleSlope, ds.RescaleIntercept, ds.RescaleType = 1, -1024, "HU"
+        ds.WindowCenter, ds.WindowWidth = 40, 400
     syntax = ImplicitVRLittleEndian if kind == "mr" else ExplicitVRLittleEndian
     ds.PixelData = pixels.tobytes()
     if kind == "rle":
@@ -131,6 +133,25 @@ def image(rng, index: int, kind: str) -> tuple[Dataset, str]:
         ds.PixelData = encapsulate([buffer.getvalue()])
         syntax = JPEGBaseline8Bit
     return ds, syntax
+
+
+def noisy_disc(rng, size: int) -> np.ndarray:
+    yy, xx = np.mgrid[:size, :size]
+    disc = ((yy - size / 2) ** 2 + (xx - size / 2) ** 2 < (size * 0.4) ** 2) * 1000
+    return (disc + rng.integers(0, 200, (size, size))).astype(np.uint16)
+
+
+def ct_phantom(rng, size: int) -> np.ndarray:
+    """An axial CT-like slice: air, a body ellipse of soft tissue, lungs, spine, noise."""
+    yy, xx = np.mgrid[:size, :size] / size
+    hu = np.full((size, size), -1000.0)
+    body = ((xx - 0.5) / 0.42) ** 2 + ((yy - 0.52) / 0.32) ** 2 < 1
+    hu[body] = 40
+    for centre in (0.33, 0.67):
+        hu[((xx - centre) / 0.12) ** 2 + ((yy - 0.48) / 0.18) ** 2 < 1] = -850
+    hu[(xx - 0.5) ** 2 + (yy - 0.75) ** 2 < 0.045**2] = 700
+    hu += rng.normal(0, 12, (size, size))
+    return np.clip(hu + 1024, 0, 4095).astype(np.uint16)
 
 
 def write(ds: Dataset, syntax: str) -> bytes:
