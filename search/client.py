@@ -249,6 +249,7 @@ class EngineClient:
         return results
 
     def count(self, index: str, query: dict[str, Any] | None = None) -> int:
+        """Documents matching ``query`` (all, tombstones included, without one)."""
         body = {"query": query} if query else None
         return int(self._request("POST", f"/{_quote(index)}/_count", body=body)["count"])
 

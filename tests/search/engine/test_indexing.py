@@ -82,6 +82,7 @@ def test_rebuild_swaps_the_alias_and_drops_old_indexes(engine_client, prefix):
     assert engine_client.list_indexes(f"{prefix}*") == [second]
     assert engine_client.alias_targets(indexer.building_alias_name(prefix)) == []
     assert backend.search(SearchRequest()).total == len(CASES)
+    assert engine_client.count(indexer.alias_name(prefix)) == len(CASES)
 
 
 def test_searches_keep_answering_during_rebuilds(engine_client, prefix):
