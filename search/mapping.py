@@ -95,7 +95,7 @@ def _properties() -> dict[str, Any]:
             **_text(),
             "fields": {
                 # exact value for the facet and for collapsing autocomplete suggestions
-                "keyword": {"type": "keyword", "ignore_above": 256},
+                "keyword": {"type": "keyword", "ignore_above": 256, "eager_global_ordinals": True},
                 # case-insensitive "starts with" boost for autocomplete
                 "lower": {"type": "keyword", "normalizer": "lowercase", "ignore_above": 256},
             },
@@ -107,7 +107,10 @@ def _properties() -> dict[str, Any]:
     }
     properties.update({name: _text(offsets=True) for name in HIGHLIGHTED_TEXT_FIELDS})
     properties.update({name: _text() for name in OTHER_TEXT_FIELDS})
-    properties.update({name: {"type": "keyword"} for name in KEYWORD_FIELDS})
+    # Facets: build global ordinals at refresh time rather than in the first search after it.
+    properties.update(
+        {name: {"type": "keyword", "eager_global_ordinals": True} for name in KEYWORD_FIELDS}
+    )
     properties.update({name: {"type": "boolean"} for name in BOOLEAN_FIELDS})
     properties.update({name: {"type": "integer"} for name in INTEGER_FIELDS})
     return properties

@@ -43,7 +43,7 @@ def test_field_types():
         assert props[name]["type"] == "text"
         assert props[name]["analyzer"] == "casebook_text"
     for name in ("specialty", "body_systems", "modalities", "age_band", "sex", "tags"):
-        assert props[name] == {"type": "keyword"}
+        assert props[name] == {"type": "keyword", "eager_global_ordinals": True}
     assert props["has_images"] == {"type": "boolean"}
     assert props["published_at"] == {"type": "date"}
     assert props["comment_count"] == {"type": "integer"}
