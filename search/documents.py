@@ -79,13 +79,18 @@ def case_document(
         "url": page.get_url() or page.url_path,
         "title": page.title,
         "summary": page.summary,
-        "history": _plain(page.history),
+        "history": plain_document_text(page.history),
         "findings": "\n\n".join(
-            text for text in (_plain(page.examination), _plain(page.imaging_findings)) if text
+            text
+            for text in (
+                plain_document_text(page.examination),
+                plain_document_text(page.imaging_findings),
+            )
+            if text
         ),
-        "discussion": _plain(page.discussion_references),
-        "learning_points": _plain(page.learning_points),
-        "management": _plain(page.management_outcome),
+        "discussion": plain_document_text(page.discussion_references),
+        "learning_points": plain_document_text(page.learning_points),
+        "management": plain_document_text(page.management_outcome),
         "condition": diagnosis.name,
         "condition_synonyms": diagnosis.synonym_list,
         "differentials": [str(differential) for differential in page.differentials.all()],
@@ -106,6 +111,7 @@ def case_document(
     }
 
 
-def _plain(markdown: str) -> str:
-    # plain_text keeps HTML entities (it is sanitiser output); documents hold the real text.
-    return html.unescape(plain_text(markdown))
+def plain_document_text(markdown: str) -> str:
+    """The text of an author's Markdown, as documents hold it (no markup, no entities)."""
+    # plain_text keeps HTML entities (it is sanitiser output)
+    return html.unescape(plain_text(markdown)) if markdown else ""

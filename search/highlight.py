@@ -11,7 +11,7 @@ from collections.abc import Iterable
 FRAGMENT_SIZE = 150
 #: Terms this short only match whole words (as in the database search): "mi" must not mark
 #: the "mi" inside "family".
-SHORT_TERM = 3
+SHORT_TERM = 2
 
 
 def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:

@@ -83,7 +83,7 @@ def corpus(db):
         "lobar": {
             "title": "Right lower lobe consolidation",
             "summary": "Fever and productive cough for three days.",
-            "history": "Rigors; no travel.",
+            "history": "Rigors; no travel; family history of asthma.",
             "examination": "Bronchial breathing at the right base.",
             "diagnosis": pneumonia,
             "specialty": resp,

@@ -32,6 +32,11 @@ def test_condition_synonyms_from_the_taxonomy_expand_queries(backend, corpus):  
     assert ids(results) == {corpus["saddle"].pk}
 
 
+def test_short_abbreviations_match_whole_words_only(backend, corpus):  # noqa: F811
+    results = search(backend, q="mi")  # not the "mi" inside "family" or "admitted"
+    assert ids(results) == {corpus["stemi"].pk, corpus["nstemi"].pk}
+
+
 def test_drafts_are_never_found(backend, corpus):  # noqa: F811
     results = search(backend, q="infarct")
     assert corpus["draft"].pk not in ids(results)
