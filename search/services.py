@@ -11,7 +11,7 @@ version, so the engine keeps the newest change whichever write arrives last.
 
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -149,6 +149,16 @@ def make_all_due() -> int:
     back). Returns how many are pending."""
     return OutboxEntry.objects.filter(next_attempt_at__isnull=False).update(
         next_attempt_at=timezone.now()
+    )
+
+
+def next_attempt_at() -> datetime | None:
+    """When the earliest pending change is due; None when nothing is pending."""
+    return (
+        OutboxEntry.objects.filter(next_attempt_at__isnull=False)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
     )
 
 

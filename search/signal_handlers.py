@@ -1,5 +1,6 @@
 """Keep the index in line with the cases. Every receiver only schedules work on commit, so a
-rolled-back change is never indexed and a failing engine never fails the change itself."""
+rolled-back change is never indexed; the work runs ``robust``ly (an error is logged, never
+raised into the request that published), and a failing engine never fails the change."""
 
 from functools import partial
 
@@ -9,7 +10,7 @@ from search import services
 
 
 def _on_commit(func, *args) -> None:
-    transaction.on_commit(partial(func, *args))
+    transaction.on_commit(partial(func, *args), robust=True)
 
 
 def case_published(sender, instance, **kwargs) -> None:

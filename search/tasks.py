@@ -1,6 +1,11 @@
-"""Background tasks that apply search index changes (see ``search.services``)."""
+"""Background tasks that apply search index changes (see ``search.services``).
 
-from django_tasks import task
+When a change fails (the engine is down), the replay task is scheduled again for when the
+first pending change is due, on task backends that can defer (django-tasks-db can). Several
+such chains collapse into one: a replay that finds nothing due schedules nothing.
+"""
+
+from django_tasks import task, task_backends
 
 from search import services
 
@@ -8,7 +13,10 @@ from search import services
 @task()
 def index_case_task(page_id: int) -> bool:
     """Apply the pending change of case ``page_id``; on failure it stays in the outbox."""
-    return services.apply_change(page_id)
+    applied = services.apply_change(page_id)
+    if not applied:
+        _retry_later()
+    return applied
 
 
 @task()
@@ -21,5 +29,13 @@ def replay_search_outbox_task() -> int:
     while True:
         applied, failing = services.replay_outbox()
         total += applied
+        if failing:
+            _retry_later()
         if failing or not applied:
             return total
+
+
+def _retry_later() -> None:
+    due = services.next_attempt_at()
+    if due is not None and task_backends[replay_search_outbox_task.backend].supports_defer:
+        replay_search_outbox_task.using(run_after=due).enqueue()

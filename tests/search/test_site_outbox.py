@@ -168,3 +168,24 @@ def test_media_ready_reindexes_the_case(settings, django_capture_on_commit_callb
         media_ready.send(sender=MediaItem, page_id=case.pk)
     assert entry(case).is_pending
     assert entry(case).action == "index"
+
+
+def test_a_failed_change_schedules_a_replay_when_it_is_due(settings):
+    from django_tasks import task_backends
+
+    from search.tasks import index_case_task, replay_search_outbox_task
+
+    settings.ELASTICSEARCH_URL = CLOSED_PORT_URL
+    settings.TASKS = DUMMY_TASKS  # a backend that can defer, and runs nothing by itself
+    case = CasePageFactory()
+    services.enqueue_index(case.pk)
+    assert index_case_task.call(case.pk) is False
+
+    def replays():
+        results = task_backends["default"].results
+        return [r for r in results if r.task.name == "replay_search_outbox_task"]
+
+    assert len(replays()) == 1
+    assert replays()[0].task.run_after == entry(case).next_attempt_at
+    assert replay_search_outbox_task.call() == 0  # not due yet: nothing applied ...
+    assert len(replays()) == 1  # ... and no further replay scheduled
