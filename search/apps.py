@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import PageViewRestriction
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from cases.models import CasePage, Condition
         from search import signal_handlers as handlers
@@ -22,6 +22,7 @@ class SearchConfig(AppConfig):
             handlers.case_unpublished, CasePage, dispatch_uid=uid + "unpublished"
         )
         post_delete.connect(handlers.case_deleted, CasePage, dispatch_uid=uid + "deleted")
+        post_page_move.connect(handlers.page_moved, dispatch_uid=uid + "moved")
         for signal in (post_save, post_delete):
             signal.connect(
                 handlers.view_restriction_changed,

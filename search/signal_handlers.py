@@ -25,16 +25,24 @@ def case_deleted(sender, instance, **kwargs) -> None:
     _on_commit(services.enqueue_delete, instance.pk)
 
 
+def page_moved(sender, instance, **kwargs) -> None:
+    """A moved page changes the URL of its cases, and may move them under a restriction."""
+    _reconcile_cases_under(instance)
+
+
 def view_restriction_changed(sender, instance, **kwargs) -> None:
     """A restriction added, changed or removed: recheck the page and its descendant cases
     (``enqueue_index`` removes a case that is no longer public)."""
     from wagtail.models import Page
 
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:  # else the page is being deleted: case_deleted handles its cases
+        _reconcile_cases_under(page)
+
+
+def _reconcile_cases_under(page) -> None:
     from cases.models import CasePage
 
-    page = Page.objects.filter(pk=instance.page_id).first()
-    if page is None:  # the page itself is being deleted: case_deleted handles its cases
-        return
     ids = list(CasePage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
     _on_commit(services.enqueue_many, ids, "index")
 

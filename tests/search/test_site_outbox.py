@@ -189,3 +189,23 @@ def test_a_failed_change_schedules_a_replay_when_it_is_due(settings):
     assert replays()[0].task.run_after == entry(case).next_attempt_at
     assert replay_search_outbox_task.call() == 0  # not due yet: nothing applied ...
     assert len(replays()) == 1  # ... and no further replay scheduled
+
+
+def test_a_moved_page_reconciles_its_cases(settings, django_capture_on_commit_callbacks):
+    from wagtail.signals import post_page_move
+
+    from cases.models import CaseIndexPage
+
+    settings.TASKS = DUMMY_TASKS
+    cases = [CasePageFactory(), CasePageFactory()]
+    index = CaseIndexPage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_page_move.send(
+            sender=CaseIndexPage,
+            instance=index,
+            parent_page_before=index.get_parent(),
+            parent_page_after=index.get_parent(),
+            url_path_before=index.url_path,
+            url_path_after=index.url_path,
+        )
+    assert {e.page_id for e in OutboxEntry.objects.all() if e.is_pending} == {c.pk for c in cases}
