@@ -85,18 +85,23 @@ def seed(count: int):
     return user, page
 
 
+def check(response, url: str) -> None:
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}; the benchmark is invalid")
+
+
 def measure(client, url: str, repeat: int) -> tuple[float, float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(3):  # warm caches and template loading
-        assert client.get(url).status_code == 200, url
+        check(client.get(url), url)
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
+        check(response, url)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     times.sort()
