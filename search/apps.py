@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.apps import AppConfig
 
 
@@ -33,8 +31,6 @@ class SearchConfig(AppConfig):
         post_delete.connect(
             handlers.condition_deleted, Condition, dispatch_uid=uid + "condition_deleted"
         )
-        # The media pipeline's Django side may not exist yet in this checkout.
-        if find_spec("media_pipeline.signals") is not None:
-            from media_pipeline.signals import media_ready
+        from media_pipeline.signals import media_ready
 
-            media_ready.connect(handlers.media_ready, dispatch_uid=uid + "media_ready")
+        media_ready.connect(handlers.media_ready, dispatch_uid=uid + "media_ready")

@@ -20,7 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat, Replace
+from django.db.models.functions import Cast, Concat, Replace
 
 from cases.models import CaseDifferential, CasePage
 
@@ -109,7 +109,11 @@ def _padded(lookup: str) -> str:
 
 
 def _padded_text(lookup: str):
-    text = F(lookup)
+    # Every part is typed as text: PostgreSQL refuses to mix varchar and text expressions.
+    text = Cast(F(lookup), output_field=TextField())
+    space = Value(" ", output_field=TextField())
     for separator in _SEPARATORS:
-        text = Replace(text, Value(separator), Value(" "))
-    return Concat(Value(" "), text, Value(" "), output_field=TextField())
+        text = Replace(
+            text, Value(separator, output_field=TextField()), space, output_field=TextField()
+        )
+    return Concat(space, text, space, output_field=TextField())

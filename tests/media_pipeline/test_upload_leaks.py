@@ -41,11 +41,15 @@ def test_full_upload_leaks_nothing(author, case, media_env, upload, captured_log
         ),
     }
     received = []
-    media_ready.connect(lambda **kw: received.append(kw["page_id"]), weak=False)
+
+    def record(**kwargs):
+        received.append(kwargs["page_id"])
+
+    media_ready.connect(record, weak=False)
     try:
         response = upload(case, files, user=author)
     finally:
-        media_ready.receivers.clear()
+        media_ready.disconnect(record)  # leave the app's own receivers (search) connected
 
     assert response.status_code == 202
     # Only the uploader's own response may echo the names back.
