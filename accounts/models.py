@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Upper
 
-from .roles import CLINICIAN, EDITOR
+from .roles import EDITOR
 
 
 class User(AbstractUser):
@@ -20,9 +20,9 @@ class User(AbstractUser):
         """Verified clinicians and editors see cases, media and discussion; nobody else."""
         if not self.is_active:
             return False
-        if self.is_editor:
-            return True
-        return self._in_group(CLINICIAN) and self.verification_status == Verification.VERIFIED
+        # Verification is the source of truth (it also manages the Clinician group); checking
+        # it first spares verified clinicians a group query on every page.
+        return self.verification_status == Verification.VERIFIED or self.is_editor
 
     @property
     def verification_status(self) -> str | None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from search.documents import case_document, indexable_cases, media_modalities, with_related
 from search.models import OutboxEntry
-from search.site import get_search_backend
+from search.site import bump_index_generation, get_search_backend
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def enqueue_many(page_ids: Iterable[int], action: str) -> None:
     ids = list(dict.fromkeys(page_ids))
     if not ids:
         return
+    bump_index_generation()
     for page_id in ids:
         _record(page_id, action)
     if len(ids) == 1:

@@ -11,6 +11,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 
 from search import conf
 from search.backends.base import SearchBackend
@@ -72,3 +73,19 @@ def forget_synonyms() -> None:
     """Drop the cached table; the next search rebuilds it from the database."""
     global _synonyms
     _synonyms = None
+
+
+GENERATION_KEY = "search:index-generation"
+
+
+def index_generation() -> int:
+    """A number that changes whenever a case's indexed state may have changed."""
+    return cache.get_or_set(GENERATION_KEY, 0, None)
+
+
+def bump_index_generation() -> None:
+    """Invalidate what was cached from search (related cases) in this cache."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(GENERATION_KEY, 1, None)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -39,6 +40,21 @@ class CaseIndexPage(VerifiedOnlyPageMixin, Page):
     subpage_types = ["cases.CasePage"]
     max_count = 1
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    def route(self, request, path_components):
+        """Find a case by slug in one query, with what every case page shows."""
+        if not path_components:
+            return super().route(request, path_components)
+        slug, *rest = path_components
+        case = (
+            CasePage.objects.child_of(self)
+            .select_related("diagnosis", "specialty")
+            .filter(slug=slug)
+            .first()
+        )
+        if case is None:
+            raise Http404
+        return case.route(request, rest)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
