@@ -13,8 +13,15 @@ which works on every engine and on the database fallback, and needs no reindex t
 from typing import Any, Protocol
 
 #: Text fields searched by the main query; highlighted ones get offsets for fast highlighting.
-HIGHLIGHTED_TEXT_FIELDS = ("title", "summary", "history", "findings", "discussion")
-OTHER_TEXT_FIELDS = ("learning_points", "management", "condition_synonyms", "differentials")
+HIGHLIGHTED_TEXT_FIELDS = ("title", "summary", "findings")
+OTHER_TEXT_FIELDS = (
+    "history",
+    "discussion",
+    "learning_points",
+    "management",
+    "condition_synonyms",
+    "differentials",
+)
 KEYWORD_FIELDS = (
     "specialty",
     "body_systems",

@@ -47,3 +47,12 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture
 def db_vendor(db):
     return connection.vendor
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (related cases, synonyms): ids are reused across
+    tests whose transactions roll back before any on-commit invalidation could run."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -181,11 +181,11 @@ def test_highlight_marks_query_and_synonym_words_without_fuzziness():
         "post_tags": ["</mark>"],
         "fragment_size": 150,
         "number_of_fragments": 2,
-        "fields": {"title": {}, "summary": {}, "history": {}, "findings": {}, "discussion": {}},
+        "fields": {"title": {}, "summary": {}, "findings": {}},
         "highlight_query": {
             "multi_match": {
                 "query": "pneumonia chest infection",
-                "fields": ["title", "summary", "history", "findings", "discussion"],
+                "fields": ["title", "summary", "findings"],
             }
         },
     }
