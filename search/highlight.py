@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterable
 
 FRAGMENT_SIZE = 150
-#: Terms this short only match whole words (as in the database search): "mi" must not mark
-#: the "mi" inside "family".
-SHORT_TERM = 2
+#: Terms this short are marked as whole words only: neither "mi" nor the synonym "ami" may
+#: mark part of "family".
+SHORT_TERM = 4
 
 
 def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:

@@ -25,6 +25,10 @@ from django.db.models.functions import Cast, Concat, Replace
 from cases.models import CaseDifferential, CasePage
 
 SHORT_WORD = 2
+# Synonyms are spelled out by us, so their short words are abbreviations: "ami" must not
+# match inside "family" or "examination". Words of an expansion up to this long are matched
+# as whole words, in the key fields.
+SHORT_SYNONYM_WORD = 4
 
 #: (lookup, weight) of the fields matched against words of three or more characters.
 TEXT_FIELDS = (
@@ -56,10 +60,11 @@ def with_word_aliases(cases: QuerySet[CasePage]) -> QuerySet[CasePage]:
 def text_match(phrasings: list[list[str]]) -> Q:
     """Any phrasing whose every word occurs in some field. Needs ``with_word_aliases``."""
     match = Q(pk__in=[])
-    for words in phrasings:
+    for index, words in enumerate(phrasings):
+        short = SHORT_WORD if index == 0 else SHORT_SYNONYM_WORD
         all_words = Q()
         for word in words:
-            all_words &= _word_anywhere(word)
+            all_words &= _word_anywhere(word, short)
         match |= all_words
     return match
 
@@ -67,12 +72,13 @@ def text_match(phrasings: list[list[str]]) -> Q:
 def score(q: str, phrasings: list[list[str]]):
     """Weighted count of the fields any query or synonym word occurs in, plus a bonus for the
     whole query in a key field. Needs ``with_word_aliases``."""
+    own = set(phrasings[0]) if phrasings else set()
     words = list(dict.fromkeys(word for phrase in phrasings for word in phrase))
     total = Value(0)
     for lookup, weight in TEXT_FIELDS:
         in_field = Q(pk__in=[])
         for word in words:
-            if len(word) > SHORT_WORD:
+            if len(word) > (SHORT_WORD if word in own else SHORT_SYNONYM_WORD):
                 in_field |= Q(**{f"{lookup}__icontains": word})
             elif lookup in KEY_FIELDS:
                 in_field |= _whole_word(lookup, word)
@@ -85,8 +91,8 @@ def score(q: str, phrasings: list[list[str]]):
     )
 
 
-def _word_anywhere(word: str) -> Q:
-    if len(word) <= SHORT_WORD:
+def _word_anywhere(word: str, short: int) -> Q:
+    if len(word) <= short:
         found = Q(pk__in=[])
         for lookup in KEY_FIELDS:
             found |= _whole_word(lookup, word)
