@@ -1,5 +1,7 @@
 """Who may see clinical content. Every view and page serve goes through here."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -27,13 +29,12 @@ def deny(request):
 def require_case_access(view):
     """Decorator for function views that show clinical content."""
 
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not can_view_cases(request.user):
             return deny(request)
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 

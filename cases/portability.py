@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import services
-from .models import BodySystem, CasePage, Condition, Specialty
+from .models import BodySystem, CaseConsent, CasePage, Condition, Specialty
 from .models.choices import AgeBand, CaseMode, Certainty, Licence, Sex
 from .models.consent import ConsentBasis
 
@@ -27,8 +27,14 @@ TEXT_LIMITS = {
     "learning_points": 20_000,
     "discussion_references": 20_000,
 }
-REQUIRED_TEXT = ("title", "summary", "history", "examination", "management_outcome")
-REQUIRED_TEXT += ("learning_points",)
+REQUIRED_TEXT = (
+    "title",
+    "summary",
+    "history",
+    "examination",
+    "management_outcome",
+    "learning_points",
+)
 CHOICES = {
     "certainty": Certainty,
     "age_band": AgeBand,
@@ -105,7 +111,6 @@ def _validate(record, lookups: _Lookups) -> tuple[ValidRecord | None, list[str]]
         return None, ["a record must be a JSON object"]
     problems: list[str] = []
     fields = {name: _text(record, name, problems) for name in TEXT_LIMITS}
-    fields["discussion_references"] = fields["discussion_references"] or ""
     for name, choices in CHOICES.items():
         value = record.get(name, Licence.CC_BY_NC_SA_4 if name == "licence" else None)
         if value not in choices.values:
@@ -237,7 +242,5 @@ def export_records(queryset=None) -> dict:
 
 
 def page_consent(page) -> str | None:
-    from .models import CaseConsent
-
     latest = CaseConsent.objects.filter(page=page).order_by("-confirmed_at").first()
     return latest.basis if latest else ConsentBasis.NOT_IDENTIFIABLE.value

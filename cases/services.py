@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from wagtail.models import Page, WorkflowState
 
 from .models import CaseConsent, CaseDifferential, CaseIndexPage, CasePage, Condition
@@ -89,7 +91,12 @@ def record_consent(page: Page, user, basis: str) -> CaseConsent:
 
 
 def awaiting_review_count(user) -> int:
-    owned = [str(pk) for pk in CasePage.objects.filter(owner=user).values_list("pk", flat=True)]
+    # WorkflowState keys its object by a text id: compare as text, in one query.
+    owned = (
+        CasePage.objects.filter(owner=user)
+        .annotate(text_id=Cast("pk", CharField()))
+        .values("text_id")
+    )
     return WorkflowState.objects.filter(
         status=WorkflowState.STATUS_IN_PROGRESS,
         base_content_type=ContentType.objects.get_for_model(Page),

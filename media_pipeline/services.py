@@ -22,7 +22,7 @@ from django.utils import timezone
 from media_pipeline import storage
 from media_pipeline.conf import media_settings
 from media_pipeline.core.dicom.anonymise import CaseContext
-from media_pipeline.core.pipeline import PHOTO_SUFFIXES, REJECTED, process_file, process_zip
+from media_pipeline.core.pipeline import REJECTED, is_photo_name, process_file, process_zip
 from media_pipeline.models import (
     CaseMediaContext,
     MediaInstance,
@@ -41,9 +41,6 @@ logger = logging.getLogger(__name__)
 GONE = "The uploaded file is no longer available; upload it again."
 UNEXPECTED = "The file could not be processed; nothing was saved. Upload it again later."
 ZIP_SIGNATURE = b"PK\x03\x04"
-# Pictures in formats we do not accept go to the photo checks, which name the format
-# ("GIF files are not accepted") instead of calling them "not DICOM".
-OTHER_PICTURE_SUFFIXES = frozenset({".gif", ".tif", ".tiff", ".bmp", ".avif"})
 MAX_EXTENSION_LENGTH = 10
 
 
@@ -175,11 +172,8 @@ def _run_pipeline(record, spool: Path, context: CaseMediaContext, writer) -> Bat
 
 def _routing_name(extension: str) -> str:
     """A stand-in file name that routes the bytes to the right core checks."""
-    if extension in PHOTO_SUFFIXES:
-        return f"upload{extension}"
-    if extension in OTHER_PICTURE_SUFFIXES:
-        return "upload.jpg"
-    return "upload.dcm"
+    name = f"upload{extension}"
+    return name if is_photo_name(name) else "upload.dcm"
 
 
 def _commit(record: UploadedFile, batch: Batch, writer) -> str:

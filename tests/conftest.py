@@ -3,7 +3,6 @@
 import os
 
 import pytest
-from django.db import connection
 
 SERVICE_MARKERS = ("postgres", "elasticsearch", "s3")
 REQUIRE_SERVICES = os.environ.get("CASEBOOK_REQUIRE_SERVICES") == "1"
@@ -42,11 +41,6 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(f"casebook: this run used the {_database_engine()} database")
-
-
-@pytest.fixture
-def db_vendor(db):
-    return connection.vendor
 
 
 @pytest.fixture(autouse=True)

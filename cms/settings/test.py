@@ -26,5 +26,4 @@ STORAGES["clinical"] = {
 # The site searches the database in tests; engine tests build their own clients from
 # ELASTICSEARCH_URL / OPENSEARCH_URL and switch the site over explicitly where they need to.
 ELASTICSEARCH_URL = ""
-STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

@@ -18,6 +18,9 @@ from media_pipeline.core.photos import scrub_photo
 
 ANONYMISED, QUARANTINED, REJECTED = "anonymised", "quarantined", "rejected"
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif"})
+# Pictures in formats we do not accept still go to the photo checks, which name the format
+# ("GIF files are not accepted") instead of calling them "not DICOM".
+OTHER_PICTURE_SUFFIXES = frozenset({".gif", ".tif", ".tiff", ".bmp", ".avif"})
 CORRUPT_REASON = "the DICOM file is truncated or corrupt"
 
 
@@ -39,8 +42,9 @@ class Outcome:
 
 
 def is_photo_name(name: str) -> bool:
-    """True when the file name says it is a clinical photo rather than DICOM."""
-    return PurePosixPath(name).suffix.lower() in PHOTO_SUFFIXES
+    """True when the file name says it is a picture (to scrub or refuse) rather than DICOM."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return suffix in PHOTO_SUFFIXES or suffix in OTHER_PICTURE_SUFFIXES
 
 
 def process_file(name: str, data: bytes, ctx: CaseContext) -> Outcome:
