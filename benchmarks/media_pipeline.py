@@ -4,7 +4,9 @@
    headers with sequences and private tags), in-process, against the floor of pydicom reading
    and writing the same files, and against dicom-anonymizer and dicognito (their Python APIs).
 2. Thumbnail + preview of a 512x512 16-bit CT slice with render.render_dicom, against a naive
-   pixel_array -> modality/VOI LUT -> Pillow resize -> WebP pipeline.
+   pixel_array -> modality/VOI LUT -> Pillow resize -> WebP pipeline. The target is on elapsed
+   time, which is what an author waiting for a preview sees; render_dicom encodes the thumbnail
+   on a second thread, so its CPU time is printed beside it.
 3. Peak RSS of a child process that anonymises and renders a 300-slice CT series.
 
 Run: ``.venv/bin/python benchmarks/media_pipeline.py``. Seeds are fixed; files go to a temp dir.
@@ -17,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -187,6 +190,20 @@ def best_of(repeats: int, run) -> float:
     return min(times)
 
 
+def medians(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, tuple[float, float]]:
+    """Median (elapsed, CPU) seconds of each run, the runs taking turns ``repeats`` times."""
+    samples = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            run()
+            samples[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    return {
+        name: (statistics.median(w for w, _ in pairs), statistics.median(c for _, c in pairs))
+        for name, pairs in samples.items()
+    }
+
+
 def floor(files: list[bytes]) -> None:
     for data in files:
         pydicom.dcmread(io.BytesIO(data)).save_as(io.BytesIO(), enforce_file_format=True)
@@ -260,11 +277,13 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     ct, syntax = image(rng, 0, "ct")
     slice_bytes = write(ct, syntax)
-    render_s = statistics.median(
-        best_of(1, lambda: render_dicom(pydicom.dcmread(io.BytesIO(slice_bytes))))
-        for _ in range(15)
+    render = medians(
+        {
+            "ours": lambda: render_dicom(pydicom.dcmread(io.BytesIO(slice_bytes))),
+            "naive": lambda: naive_render(slice_bytes),
+        },
+        repeats=31,
     )
-    naive_s = statistics.median(best_of(1, lambda: naive_render(slice_bytes)) for _ in range(15))
 
     with tempfile.TemporaryDirectory() as folder:
         for index in range(SERIES_SLICES):
@@ -287,11 +306,14 @@ def main() -> None:
     print(
         f"| anonymise vs faster peer | {ratio_peer:.2f}x | >= 1.8x | {verdict(ratio_peer >= 1.8)} |"
     )
-    ratio_render = render_s / naive_s
-    print(
-        f"| render 512x512 CT: render_dicom {render_s * 1e3:.1f} ms vs naive {naive_s * 1e3:.1f} ms"
-        f" | {ratio_render:.2f}x | <= 0.3x | {verdict(ratio_render <= 0.3)} |"
-    )
+    for index, clock in enumerate(("elapsed", "CPU")):
+        ours_ms, naive_ms = render["ours"][index] * 1e3, render["naive"][index] * 1e3
+        ratio, target = ours_ms / naive_ms, index == 0
+        print(
+            f"| render 512x512 CT, {clock}: render_dicom {ours_ms:.1f} ms vs naive"
+            f" {naive_ms:.1f} ms | {ratio:.2f}x | {'<= 0.3x' if target else ''}"
+            f" | {verdict(ratio <= 0.3) if target else ''} |"
+        )
     print(
         f"| {SERIES_SLICES}-slice CT anonymise + render ({series_s:.1f} s) peak RSS | {rss:.0f} MB"
         f" | <= {RSS_LIMIT_MB} MB | {verdict(rss <= RSS_LIMIT_MB)} |"

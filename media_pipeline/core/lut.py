@@ -1,9 +1,10 @@
 """Grey-level mapping for monochrome DICOM: modality LUT, VOI window or LUT, MONOCHROME1.
 
-The whole chain is evaluated once on every value the stored dtype can hold (at most 65,536
-entries for 16-bit data) and kept as a uint8 table; each frame is then one ``np.take``. That
-avoids the float64 copies of the full image that ``apply_modality_lut``/``apply_voi_lut``
-make and lets a series reuse the table slice after slice.
+The whole chain is evaluated once on every bit pattern the stored dtype can hold (at most
+65,536 entries for 16-bit data) and kept as a uint8 table; each frame is then one ``np.take``.
+That avoids the float64 copies of the full image that ``apply_modality_lut``/``apply_voi_lut``
+make and lets a series reuse the table slice after slice. The table also ignores the bits
+above Bits Stored, so frames can be looked up exactly as stored, without a corrected copy.
 """
 
 import math
@@ -47,14 +48,15 @@ def grey_mapper(ds: Dataset, key_frame: np.ndarray) -> Callable[[np.ndarray], np
     """
     invert = str(ds.get("PhotometricInterpretation", "")).strip() == "MONOCHROME1"
     slope, intercept = _rescale(ds)
-    domain = _domain(key_frame.dtype)
+    bits = _bits_stored(ds, key_frame.dtype)
+    domain = _domain(key_frame.dtype.str, bits)
     if domain is None:
         return _direct_mapper(ds, key_frame, slope, intercept, invert)
     if ds.get("ModalityLUTSequence") or ds.get("VOILUTSequence"):
         table = _table_from_pydicom(ds, domain, slope, intercept, invert)
     else:
         window = header_window(ds) or _percentile_window(ds, key_frame, domain, slope, intercept)
-        table = _linear_table(key_frame.dtype.str, slope, intercept, window, invert)
+        table = _linear_table(key_frame.dtype.str, bits, slope, intercept, window, invert)
     index_dtype = np.dtype(f"u{key_frame.dtype.itemsize}")
     return lambda frame: np.take(table, frame.view(index_dtype))
 
@@ -117,18 +119,45 @@ def _first(value) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _domain(dtype: np.dtype) -> np.ndarray | None:
-    """Every value of an 8/16-bit integer dtype, in the order of its unsigned bit pattern."""
+def _bits_stored(ds: Dataset, dtype: np.dtype) -> int:
+    """Bits Stored, or every bit of ``dtype`` when the header's value is missing or unusable."""
+    width = dtype.itemsize * 8
+    try:
+        bits = int(ds.get("BitsStored") or width)
+    except (TypeError, ValueError):
+        return width
+    return bits if 0 < bits <= width else width
+
+
+@lru_cache(maxsize=8)
+def _domain(dtype_str: str, bits: int) -> np.ndarray | None:
+    """The value each bit pattern of an 8/16-bit integer dtype stores, indexed by the pattern.
+
+    Only the low ``bits`` count (PS3.5 8.1.1 leaves the others undefined); signed values are
+    sign-extended from the highest of them. None for other dtypes, which get no table.
+    """
+    dtype = np.dtype(dtype_str)
     if dtype.kind not in "ui" or dtype.itemsize > 2:
         return None
-    return np.arange(256**dtype.itemsize, dtype=f"u{dtype.itemsize}").view(dtype)
+    values = _stored_value(np.arange(256**dtype.itemsize, dtype=np.int32), bits, dtype.kind)
+    values.flags.writeable = False  # shared through the cache
+    return values
+
+
+def _stored_value(patterns, bits: int, kind: str):
+    """``patterns`` reduced to their low ``bits``, sign-extended when ``kind`` is "i"."""
+    values = patterns & ((1 << bits) - 1)
+    if kind == "i":
+        sign = 1 << (bits - 1)
+        values = (values ^ sign) - sign
+    return values
 
 
 @lru_cache(maxsize=32)
 def _linear_table(
-    dtype_str: str, slope: float, intercept: float, window: Window, invert: bool
+    dtype_str: str, bits: int, slope: float, intercept: float, window: Window, invert: bool
 ) -> np.ndarray:
-    values = _domain(np.dtype(dtype_str)).astype(np.float64) * slope + intercept
+    values = _domain(dtype_str, bits).astype(np.float64) * slope + intercept
     return _to_uint8(apply_window(values, window), invert)
 
 
@@ -163,7 +192,9 @@ def _percentile_window(
     counts = np.bincount(unsigned, minlength=domain.size)
     padding = ds.get("PixelPaddingValue")
     if isinstance(padding, int):
-        counts[np.asarray(padding).astype(frame.dtype).view(unsigned.dtype)] = 0
+        # Compared as stored values: the header may give a signed padding as its US pattern.
+        bits = _bits_stored(ds, frame.dtype)
+        counts[domain == _stored_value(padding, bits, frame.dtype.kind)] = 0
     order = np.argsort(domain, kind="stable")
     cumulative = np.cumsum(counts[order])
     total = int(cumulative[-1]) or 1

@@ -55,18 +55,27 @@ def pixel_decoder(ds: Dataset) -> Decoder:
     return decoder
 
 
-def decode(decoder: Decoder, ds: Dataset, index: int | None) -> tuple[np.ndarray, dict]:
-    """Decode frame ``index`` (all frames when None) with YBR converted to RGB."""
+def decode(
+    decoder: Decoder, ds: Dataset, index: int | None, *, raw_bits: bool = False
+) -> tuple[np.ndarray, dict]:
+    """Decode frame ``index`` (all frames when None) with YBR converted to RGB.
+
+    With ``raw_bits`` the bits above Bits Stored are left as stored and native data comes
+    back as a read-only view instead of a corrected copy: for callers that ignore those bits
+    themselves, as the grey lookup tables of :mod:`media_pipeline.core.lut` do.
+    """
     try:
-        return decoder.as_array(ds, index=index, as_rgb=True)
+        return decoder.as_array(ds, index=index, **_options(raw_bits))
     except Exception:
         # Decoders raise many types; `from None` keeps their messages out of logs and reasons.
         raise undecodable() from None
 
 
-def iter_frames(decoder: Decoder, ds: Dataset, indices: list[int]) -> Iterator[np.ndarray]:
-    """Yield the frames at ``indices`` one at a time, YBR converted to RGB."""
-    frames = decoder.iter_array(ds, indices=indices, as_rgb=True)
+def iter_frames(
+    decoder: Decoder, ds: Dataset, indices: list[int], *, raw_bits: bool = False
+) -> Iterator[np.ndarray]:
+    """Yield the frames at ``indices`` one at a time, as :func:`decode` returns them."""
+    frames = decoder.iter_array(ds, indices=indices, **_options(raw_bits))
     while True:
         try:
             frame, _ = next(frames)
@@ -75,6 +84,12 @@ def iter_frames(decoder: Decoder, ds: Dataset, indices: list[int]) -> Iterator[n
         except Exception:
             raise undecodable() from None
         yield frame
+
+
+def _options(raw_bits: bool) -> dict[str, bool]:
+    if raw_bits:
+        return {"as_rgb": True, "correct_unused_bits": False, "view_only": True}
+    return {"as_rgb": True}
 
 
 def undecodable() -> MediaRejected:

@@ -1,6 +1,7 @@
 """render_dicom / render_photo: grey levels, colour, frames, sizes and WebP output."""
 
 import io
+import multiprocessing
 import subprocess
 import sys
 
@@ -62,6 +63,29 @@ def test_signed_ct_uses_the_window_on_hounsfield_units():
     assert greys == pytest.approx([dicom_linear_window(v, 0, 400) for v in hu], abs=4)
 
 
+def test_bits_above_bits_stored_are_ignored():
+    # PS3.5 8.1.1: the bits above Bits Stored are undefined; some devices put overlays there.
+    stored = [0, 1024, 1064, 1224]
+    clean = image_dataset(blocks(stored, "uint16"), BitsStored=12, WindowCenter=1064)
+    clean.WindowWidth = 400
+    dirty = image_dataset(blocks(stored, "uint16") | 0xF000, BitsStored=12, WindowCenter=1064)
+    dirty.WindowWidth = 400
+    assert render_dicom(dirty).preview == render_dicom(clean).preview
+    no_window = image_dataset(blocks([100, 200], "uint16") | 0xA000, BitsStored=12)
+    low, high = block_centres(decoded(render_dicom(no_window).preview), 2)
+    assert (low, high) == (pytest.approx(0, abs=8), pytest.approx(255, abs=8))
+
+
+def test_signed_values_are_extended_from_the_high_bit():
+    hu = np.array([-1000, -100, 0, 100], dtype=np.int16)
+    as_stored = (hu.astype(np.uint16) & 0x0FFF).view(np.int16)  # 12 bits, no sign extension
+    ds = image_dataset(
+        blocks(as_stored.tolist(), "int16"), BitsStored=12, WindowCenter=0, WindowWidth=400
+    )
+    greys = block_centres(decoded(render_dicom(ds).preview), len(hu))
+    assert greys == pytest.approx([dicom_linear_window(v, 0, 400) for v in hu], abs=4)
+
+
 def test_monochrome1_shows_high_values_dark():
     ds = image_dataset(
         blocks([4000, 100], "uint16"),
@@ -87,6 +111,15 @@ def test_without_a_window_the_percentiles_span_the_grey_range():
 def test_pixel_padding_value_is_left_out_of_the_automatic_window():
     pixels = blocks([-2000, -2000, 0, 100], "int16")
     ds = image_dataset(pixels, PixelPaddingValue=-2000)
+    _, _, low, high = block_centres(decoded(render_dicom(ds).preview), 4)
+    assert low < 8
+    assert high > 247
+
+
+def test_signed_padding_given_as_its_unsigned_pattern_is_left_out():
+    pixels = blocks([-2000, -2000, 0, 100], "int16")
+    ds = image_dataset(pixels, PixelPaddingValue=-2000)
+    ds["PixelPaddingValue"].VR, ds.PixelPaddingValue = "US", 63536  # -2000 read as US
     _, _, low, high = block_centres(decoded(render_dicom(ds).preview), 4)
     assert low < 8
     assert high > 247
@@ -186,6 +219,28 @@ def test_render_photo_gives_webp_thumbnail_and_preview():
     assert decoded(rendered.thumbnail, "RGB")[10, 10].tolist() == pytest.approx(
         [10, 200, 30], abs=10
     )
+
+
+def _render_and_exit() -> None:
+    render_photo(_photo())
+    sys.exit(0)
+
+
+def _photo() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 400), (10, 200, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_process_forked_after_a_render_can_still_render():
+    # The thumbnail thread does not survive a fork; a child must not wait on it forever.
+    render_photo(_photo())
+    child = multiprocessing.get_context("fork").Process(target=_render_and_exit)
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():
+        child.kill()
+    assert child.exitcode == 0
 
 
 def test_media_core_rendering_does_not_import_django():
