@@ -13,19 +13,18 @@ from io import BytesIO
 from pydicom.datadict import dictionary_VR, tag_for_keyword
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.encaps import encapsulate, generate_frames
 from pydicom.sequence import Sequence
 
 from media_pipeline.core.dicom import profile
 from media_pipeline.core.dicom.burned_in import blank_known_regions, review_reason
-from media_pipeline.core.dicom.clean import DatasetCleaner
-from media_pipeline.core.dicom.jpeg import strip_frame
+from media_pipeline.core.dicom.clean import DatasetCleaner, type_raw_elements
+from media_pipeline.core.dicom.pixel_data import clean_pixel_data
 from media_pipeline.core.dicom.uids import (
     IMPLEMENTATION_CLASS_UID,
     IMPLEMENTATION_VERSION_NAME,
     UidMapper,
 )
-from media_pipeline.core.dicom.validate import SUPPORTED_COMPRESSED, transfer_syntax
+from media_pipeline.core.dicom.validate import transfer_syntax
 from media_pipeline.core.errors import MediaRejected
 
 MIN_SHIFT_DAYS, MAX_SHIFT_DAYS = 365, 3650
@@ -79,12 +78,14 @@ def anonymise_dataset(ds: Dataset, ctx: CaseContext, *, redacted: bool = False) 
     reason = None if redacted else review_reason(ds)
     if reason:
         blank_known_regions(ds)
+    cleaner = DatasetCleaner(ctx.map_uid, ctx.date_shift_days, ctx.pseudonym)
     try:
-        DatasetCleaner(ctx.map_uid, ctx.date_shift_days, ctx.pseudonym).clean(ds)
+        cleaner.clean(ds)
+        if cleaner.untyped and not syntax.is_implicit_VR:
+            type_raw_elements(ds)
     except PARSE_ERRORS as exc:  # a nested value or sequence of the input is malformed
         raise MediaRejected("the DICOM file is truncated or corrupt", code="corrupt") from exc
-    if syntax in SUPPORTED_COMPRESSED and "PixelData" in ds:
-        _strip_frames(ds)
+    clean_pixel_data(ds, syntax)
     for tag, vr in TYPE2_TAGS:
         if tag not in ds:
             _put(ds, tag, vr, None)
@@ -119,17 +120,6 @@ def write_dataset(ds: Dataset) -> bytes:
     buffer = BytesIO()
     ds.save_as(buffer, enforce_file_format=True)
     return buffer.getvalue()
-
-
-def _strip_frames(ds: Dataset) -> None:
-    frames_count = int(ds.get("NumberOfFrames", 1) or 1)
-    try:
-        frames = list(generate_frames(ds.PixelData, number_of_frames=frames_count))
-        stripped = [strip_frame(frame) for frame in frames]
-    except (ValueError, EOFError) as exc:
-        raise MediaRejected("the image data is truncated or corrupt", code="corrupt") from exc
-    if any(a is not b and a != b for a, b in zip(frames, stripped, strict=True)):
-        ds.PixelData = encapsulate(stripped, has_bot=True)
 
 
 # Elements are set by tag, not keyword: keyword lookup and validation dominate small writes.

@@ -13,7 +13,9 @@ of the rules is the contract:
    action, except patient-level dates (group 0010), which are removed or emptied;
 6. the table's X removes; TM is emptied (times of day are not retained); UI is remapped unless
    a well-known value; Z empties; D writes a fixed dummy value;
-7. otherwise text VRs not on the ``SAFE_TEXT`` whitelist are removed; the rest is kept.
+7. otherwise text VRs not on the ``SAFE_TEXT`` whitelist are removed, and so are binary VRs
+   (OB, OW, OF, OD, OL, OV) not on the ``SAFE_BINARY`` whitelist: an ICC profile or an
+   embedded document can hold any text. The rest is kept.
 """
 
 from collections.abc import Callable
@@ -27,6 +29,7 @@ from media_pipeline.core.dicom import profile
 from media_pipeline.core.dicom.dates import shift_dates
 
 TEXT_VRS = frozenset({"AE", "AS", "LO", "LT", "PN", "SH", "ST", "UC", "UR", "UT"})
+BINARY_VRS = frozenset({"OB", "OW", "OF", "OD", "OL", "OV"})
 PATIENT_NAME, PATIENT_ID = 0x00100010, 0x00100020
 
 REMOVE, EMPTY, DUMMY, KEEP_CLEANED = "X", "Z", "D", "K"
@@ -51,6 +54,20 @@ def _always_removed(tag: int) -> bool:
     return (
         group & 1 == 1 or tag & 0xFFFF == 0 or group <= 0x0004 or group & 0xFF00 in (0x5000, 0x6000)
     )
+
+
+def _off_the_whitelists(tag: int, vr: str) -> bool:
+    """Whether a text or binary value that the table does not name must go."""
+    if vr in TEXT_VRS:
+        return tag not in profile.SAFE_TEXT
+    return _is_binary(vr) and tag not in profile.SAFE_BINARY
+
+
+def _is_binary(vr: str) -> bool:
+    # Implicit VR data gets the dictionary's VR, which may be ambiguous: "OB or OW", "US or OW".
+    if vr in BINARY_VRS:
+        return True
+    return " or " in vr and any(choice in BINARY_VRS for choice in vr.split(" or "))
 
 
 def _text_of(elem) -> str:
@@ -83,13 +100,16 @@ class DatasetCleaner:
     """Apply the profile in place to a dataset and every nested item.
 
     ``map_uid`` maps one UID string; ``date_shift_days`` shifts DA/DT; ``pseudonym`` replaces
-    Patient's Name and Patient ID at any depth.
+    Patient's Name and Patient ID at any depth. ``untyped`` tells afterwards whether any
+    element was read without a VR (implicit VR data, even where the transfer syntax says
+    explicit), which an explicit VR writer needs typed first: see :func:`type_raw_elements`.
     """
 
     def __init__(self, map_uid: Callable[[str], str], date_shift_days: int, pseudonym: str):
         self._map_uid = map_uid
         self._days = date_shift_days
         self._pseudonym = pseudonym
+        self.untyped = False
 
     def clean(self, ds: Dataset) -> None:
         """Clean ``ds`` in place, recursing into every kept sequence item."""
@@ -107,6 +127,7 @@ class DatasetCleaner:
         action = COMPILED.get(tag)
         known = DicomDictionary.get(tag)
         elem = ds.get_item(tag)
+        self.untyped = self.untyped or elem.VR is None
         vr = elem.VR or (known[0] if known else None)
         if (action is None and known is None) or vr in (None, "UN"):
             del ds[tag]
@@ -125,7 +146,7 @@ class DatasetCleaner:
             _set_ascii(ds, tag, vr, elem, "")
         elif action == DUMMY:
             ds[tag] = DataElement(tag, vr, profile.DUMMY_BY_VR.get(vr))
-        elif vr in TEXT_VRS and tag not in profile.SAFE_TEXT:
+        elif _off_the_whitelists(tag, vr):
             del ds[tag]
 
     def _clean_sequence(self, ds: Dataset, tag: int, action: str | None) -> None:
@@ -147,3 +168,17 @@ class DatasetCleaner:
                 _set_ascii(ds, tag, vr, elem, "")
             return
         _set_ascii(ds, tag, vr, elem, shift_dates(_text_of(elem), self._days))
+
+
+def type_raw_elements(ds: Dataset) -> None:
+    """Give every element read without a VR its dictionary VR, at every depth.
+
+    Only unknown tags lack a dictionary VR, and the cleaner has removed those.
+    """
+    for tag in list(ds.keys()):
+        elem = ds.get_item(tag)
+        if getattr(elem, "is_raw", False) and elem.VR is None:
+            elem = ds[tag]  # pydicom converts the raw element and keeps the result
+        if elem.VR == "SQ":
+            for item in elem.value:
+                type_raw_elements(item)

@@ -1,21 +1,19 @@
-"""Strip metadata segments from JPEG and JPEG 2000 codestreams without re-encoding.
+"""Strip metadata from JPEG codestreams (baseline, extended, lossless, JPEG-LS) unre-encoded.
 
-JPEG (baseline, extended, lossless, JPEG-LS): COM and APP1..APP15 segments are dropped (EXIF,
-XMP, ICC, vendor blobs), except an APP14 "Adobe" segment, which decoders need to know the colour
-transform. APP0 is kept only as a minimal JFIF header without its embedded thumbnail. The
-entropy-coded data and every other marker segment are copied byte for byte, so the decoded
-pixels are unchanged. JPEG 2000: COM segments of the main header are dropped.
+COM and APP1..APP15 segments are dropped (EXIF, XMP, ICC, vendor blobs), except an APP14
+"Adobe" segment, which decoders need to know the colour transform. APP0 is kept only as a
+minimal JFIF header without its embedded thumbnail. Nothing after EOI is kept (appended
+pictures, vendor trailers). The entropy-coded data and every other marker segment are copied
+byte for byte, so the decoded pixels are unchanged.
 """
 
 import re
 import struct
 
 SOI = b"\xff\xd8"
-J2K_SOC = b"\xff\x4f\xff\x51"
 _COM = 0xFE
 _APP0, _APP14, _APP15 = 0xE0, 0xEE, 0xEF
 _SOS, _EOI = 0xDA, 0xD9
-_J2K_COM, _J2K_SOT = 0x64, 0x90
 # Next marker after entropy-coded data: 0xFF (plus fill bytes) then anything but a stuffed zero
 # or a restart marker. JPEG-LS stuffs a zero bit instead, so there a marker's second byte has its
 # high bit set.
@@ -48,7 +46,7 @@ def strip_jpeg(frame: bytes) -> bytes:
             pos += 1
             continue
         if marker == _EOI:
-            out.append(frame[pos:])
+            out.append(frame[pos : pos + 2])
             return b"".join(out)
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # standalone markers
             out.append(frame[pos : pos + 2])
@@ -77,30 +75,5 @@ def strip_jpeg(frame: bytes) -> bytes:
             scan_end = match.start() if match else size
             out.append(frame[pos:scan_end])
             pos = scan_end
-    return b"".join(out)
-
-
-def strip_j2k(frame: bytes) -> bytes:
-    """Drop COM segments from a JPEG 2000 codestream's main header; tiles are copied as is."""
-    out = [frame[:2]]
-    pos = 2
-    while pos + 4 <= len(frame):
-        (marker,) = struct.unpack_from(">H", frame, pos)
-        if marker & 0xFF == _J2K_SOT:
-            break
-        (length,) = struct.unpack_from(">H", frame, pos + 2)
-        end = pos + 2 + length
-        if marker & 0xFF != _J2K_COM:
-            out.append(frame[pos:end])
-        pos = end
-    out.append(frame[pos:])
-    return b"".join(out)
-
-
-def strip_frame(frame: bytes) -> bytes:
-    """Strip metadata from one encapsulated frame if it is JPEG or JPEG 2000, else return it."""
-    if frame.startswith(SOI):
-        return strip_jpeg(frame)
-    if frame.startswith(J2K_SOC):
-        return strip_j2k(frame)
-    return frame
+    # Without EOI, whatever follows the last scan cannot be told apart from image data.
+    raise ValueError("JPEG codestream without an end marker")

@@ -694,6 +694,24 @@ SAFE_TEXT: frozenset[int] = frozenset(
     }
 )
 
+# Binary-valued public attributes that may stay: the pixels and the lookup tables that display
+# them. Everything else with a binary VR that the table does not name is removed (ICC profiles,
+# encapsulated documents, audio, vendor blobs in public tags): bytes nobody can check for text.
+SAFE_BINARY: frozenset[int] = frozenset(
+    {
+        0x7FE00010,  # Pixel Data
+        0x00283006,  # LUT Data (Modality and VOI LUT Sequences)
+        0x00281201,  # Red Palette Color Lookup Table Data
+        0x00281202,  # Green Palette Color Lookup Table Data
+        0x00281203,  # Blue Palette Color Lookup Table Data
+        0x00281204,  # Alpha Palette Color Lookup Table Data
+        0x00281221,  # Segmented Red Palette Color Lookup Table Data
+        0x00281222,  # Segmented Green Palette Color Lookup Table Data
+        0x00281223,  # Segmented Blue Palette Color Lookup Table Data
+        0x00281224,  # Segmented Alpha Palette Color Lookup Table Data
+    }
+)
+
 # Patient-level dates are never kept, not even shifted: a shifted birth date still gives age to
 # within the shift. All other DA/DT values are shifted (Modified Dates option).
 PATIENT_GROUP = 0x0010
