@@ -30,6 +30,7 @@ run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000 with a ta
 	$(PY) manage.py migrate --noinput
 	CASEBOOK_DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py seed_demo
 	@echo "Demo logins (password: $(DEMO_PASSWORD)): demo-editor, demo-clinician (verified), demo-pending"
+	$(PY) manage.py resume_uploads --minutes 0
 	@trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py db_worker --queue-name default & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -11,6 +11,7 @@ file that is already finished does nothing.
 import logging
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import partial
 from pathlib import Path, PurePosixPath
 
@@ -133,7 +134,7 @@ def process_uploaded_file(file_id: int) -> str:
     if not spool.exists():
         return _fail(record, GONE)
     context = case_context(record.upload.page)
-    prefix = f"cases/{context.storage_prefix}/{record.token}"
+    prefix = _storage_prefix(context, record)
     # A worker killed mid-way may have stored objects without rows: start from nothing.
     storage.delete_prefix(prefix)
     writer = storage.MediaWriter(prefix)
@@ -149,6 +150,40 @@ def process_uploaded_file(file_id: int) -> str:
         return _fail(record, UNEXPECTED)
     finally:
         spool.unlink(missing_ok=True)
+
+
+def resume_stalled_uploads(older_than: timedelta) -> tuple[int, int]:
+    """Finish what a killed worker left: files still processing after ``older_than``.
+
+    A file whose spool copy is still there is enqueued again; processing starts by deleting
+    whatever an interrupted run stored. A file whose copy is gone is marked failed, and the
+    objects stored for it are deleted. Returns (re-enqueued, failed). ``older_than`` must be
+    longer than any file takes, or a file still being processed is started a second time.
+    """
+    from media_pipeline.tasks import process_upload_task
+
+    cutoff = timezone.now() - older_than
+    stalled = UploadedFile.objects.filter(status=UploadStatus.PROCESSING, updated_at__lt=cutoff)
+    requeued = failed = 0
+    for record in stalled.select_related("upload"):
+        if spool_path(record.token).exists():
+            # Touched so that the next sweep gives this attempt the same time again.
+            UploadedFile.objects.filter(pk=record.pk).update(updated_at=timezone.now())
+            process_upload_task.enqueue(record.pk)
+            requeued += 1
+            continue
+        context = CaseMediaContext.objects.filter(page_id=record.upload.page_id).first()
+        if context is not None:
+            storage.delete_prefix(_storage_prefix(context, record))
+        _fail(record, GONE)
+        failed += 1
+    if requeued or failed:
+        logger.info("stalled uploads: %s re-enqueued, %s failed", requeued, failed)
+    return requeued, failed
+
+
+def _storage_prefix(context: CaseMediaContext, record: UploadedFile) -> str:
+    return f"cases/{context.storage_prefix}/{record.token}"
 
 
 def _run_pipeline(record, spool: Path, context: CaseMediaContext, writer) -> Batch:

@@ -1,7 +1,12 @@
 """Storage failures undo everything written for a file; retries and re-runs are safe."""
 
+import io
+from datetime import timedelta
+
 import pytest
 from django.core.files.storage import FileSystemStorage
+from django.core.management import call_command
+from django.utils import timezone
 from pydicom.uid import generate_uid
 
 from media_pipeline import services
@@ -135,3 +140,70 @@ def test_spool_file_gone(author, case, media_env, upload, monkeypatch):
 
     assert services.process_uploaded_file(record.pk) == UploadStatus.FAILED
     assert UploadedFile.objects.get().reason == services.GONE
+
+
+class _Recorded:
+    """Stands in for the task and records what was enqueued."""
+
+    def __init__(self):
+        self.enqueued: list[int] = []
+
+    def enqueue(self, file_id):
+        self.enqueued.append(file_id)
+
+
+def _stalled(record: UploadedFile, minutes: int) -> None:
+    then = timezone.now() - timedelta(minutes=minutes)
+    UploadedFile.objects.filter(pk=record.pk).update(updated_at=then)
+
+
+def test_a_file_left_processing_by_a_stopped_worker_is_processed_again(
+    author, case, media_env, upload, monkeypatch
+):
+    from media_pipeline import tasks
+
+    monkeypatch.setattr(tasks, "process_upload_task", NOT_RUN)
+    upload(
+        case,
+        {"a.dcm": dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())},
+        user=author,
+    )
+    record = UploadedFile.objects.get()
+    recorded = _Recorded()
+    monkeypatch.setattr(tasks, "process_upload_task", recorded)
+
+    _stalled(record, minutes=5)
+    assert services.resume_stalled_uploads(timedelta(minutes=30)) == (0, 0)  # maybe still busy
+    _stalled(record, minutes=45)
+    assert services.resume_stalled_uploads(timedelta(minutes=30)) == (1, 0)
+    assert recorded.enqueued == [record.pk]
+    assert services.resume_stalled_uploads(timedelta(minutes=30)) == (0, 0)  # touched
+
+    assert services.process_uploaded_file(record.pk) == UploadStatus.READY
+    assert len(media_env.stored_files()) == 3
+
+
+def test_a_stalled_file_whose_spool_copy_is_gone_fails_and_leaves_no_objects(
+    author, case, media_env, upload, monkeypatch
+):
+    from media_pipeline import tasks
+
+    monkeypatch.setattr(tasks, "process_upload_task", NOT_RUN)
+    upload(
+        case,
+        {"a.dcm": dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())},
+        user=author,
+    )
+    record = UploadedFile.objects.get()
+    (media_env.spool_dir / record.token).unlink()
+    context = services.case_context(case)
+    orphan = media_env.clinical_root / "cases" / context.storage_prefix / record.token / "x.webp"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"left by a killed worker")
+    _stalled(record, minutes=90)
+
+    call_command("resume_uploads", "--minutes", "60", stdout=io.StringIO())
+
+    record.refresh_from_db()
+    assert (record.status, record.reason) == (UploadStatus.FAILED, services.GONE)
+    assert not orphan.exists()
