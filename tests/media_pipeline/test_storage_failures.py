@@ -157,9 +157,9 @@ def _stalled(record: UploadedFile, minutes: int) -> None:
     UploadedFile.objects.filter(pk=record.pk).update(updated_at=then)
 
 
-def test_a_file_left_processing_by_a_stopped_worker_is_processed_again(
-    author, case, media_env, upload, monkeypatch
-):
+@pytest.fixture
+def queued_file(author, case, media_env, upload, monkeypatch) -> UploadedFile:
+    """One uploaded DICOM file whose task never ran, as after the worker stopped."""
     from media_pipeline import tasks
 
     monkeypatch.setattr(tasks, "process_upload_task", NOT_RUN)
@@ -168,7 +168,15 @@ def test_a_file_left_processing_by_a_stopped_worker_is_processed_again(
         {"a.dcm": dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())},
         user=author,
     )
-    record = UploadedFile.objects.get()
+    return UploadedFile.objects.get()
+
+
+def test_a_file_left_processing_by_a_stopped_worker_is_processed_again(
+    queued_file, media_env, monkeypatch
+):
+    from media_pipeline import tasks
+
+    record = queued_file
     recorded = _Recorded()
     monkeypatch.setattr(tasks, "process_upload_task", recorded)
 
@@ -184,17 +192,9 @@ def test_a_file_left_processing_by_a_stopped_worker_is_processed_again(
 
 
 def test_a_stalled_file_whose_spool_copy_is_gone_fails_and_leaves_no_objects(
-    author, case, media_env, upload, monkeypatch
+    queued_file, case, media_env
 ):
-    from media_pipeline import tasks
-
-    monkeypatch.setattr(tasks, "process_upload_task", NOT_RUN)
-    upload(
-        case,
-        {"a.dcm": dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())},
-        user=author,
-    )
-    record = UploadedFile.objects.get()
+    record = queued_file
     (media_env.spool_dir / record.token).unlink()
     context = services.case_context(case)
     orphan = media_env.clinical_root / "cases" / context.storage_prefix / record.token / "x.webp"
