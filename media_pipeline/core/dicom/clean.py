@@ -7,7 +7,8 @@ of the rules is the contract:
    (0000-0004), curve (50xx) and overlay (60xx) groups, and ``ALWAYS_REMOVED`` are removed;
 2. Patient's Name and Patient ID become the case pseudonym;
 3. tags that are neither in Table E.1-1 nor in pydicom's dictionary are removed, whatever their
-   VR (unknown means not known to be safe), and so is every UN element;
+   VR (unknown means not known to be safe), and so is every UN element or one whose VR is not
+   a standard VR at all (damaged bytes);
 4. SQ: removed or emptied as the table says, otherwise kept and cleaned recursively;
 5. DA/DT: every date is shifted by the case offset (Modified Dates option), whatever the table
    action, except patient-level dates (group 0010), which are removed or emptied;
@@ -15,21 +16,24 @@ of the rules is the contract:
    a well-known value; Z empties; D writes a fixed dummy value;
 7. otherwise text VRs not on the ``SAFE_TEXT`` whitelist are removed, and so are binary VRs
    (OB, OW, OF, OD, OL, OV) not on the ``SAFE_BINARY`` whitelist: an ICC profile or an
-   embedded document can hold any text. The rest is kept.
+   embedded document can hold any text;
+8. a value left that does not look like its VR is removed (see :mod:`.conformance`); the
+   rest is kept.
 """
 
 from collections.abc import Callable
+from functools import cache
 
 from pydicom.datadict import DicomDictionary
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
+from pydicom.valuerep import STANDARD_VR
 
 from media_pipeline.core.dicom import profile
+from media_pipeline.core.dicom.conformance import conforms
 from media_pipeline.core.dicom.dates import shift_dates
 
-TEXT_VRS = frozenset({"AE", "AS", "LO", "LT", "PN", "SH", "ST", "UC", "UR", "UT"})
-BINARY_VRS = frozenset({"OB", "OW", "OF", "OD", "OL", "OV"})
 PATIENT_NAME, PATIENT_ID = 0x00100010, 0x00100020
 
 REMOVE, EMPTY, DUMMY, KEEP_CLEANED = "X", "Z", "D", "K"
@@ -56,18 +60,24 @@ def _always_removed(tag: int) -> bool:
     )
 
 
+@cache
+def _usable_vr(vr: str | None) -> bool:
+    """A standard VR other than UN (or a dictionary choice of them): not damaged bytes."""
+    return vr not in (None, "UN") and all(choice in STANDARD_VR for choice in vr.split(" or "))
+
+
 def _off_the_whitelists(tag: int, vr: str) -> bool:
     """Whether a text or binary value that the table does not name must go."""
-    if vr in TEXT_VRS:
+    if vr in profile.TEXT_VRS:
         return tag not in profile.SAFE_TEXT
     return _is_binary(vr) and tag not in profile.SAFE_BINARY
 
 
 def _is_binary(vr: str) -> bool:
     # Implicit VR data gets the dictionary's VR, which may be ambiguous: "OB or OW", "US or OW".
-    if vr in BINARY_VRS:
+    if vr in profile.BINARY_VRS:
         return True
-    return " or " in vr and any(choice in BINARY_VRS for choice in vr.split(" or "))
+    return " or " in vr and any(choice in profile.BINARY_VRS for choice in vr.split(" or "))
 
 
 def _text_of(elem) -> str:
@@ -129,7 +139,7 @@ class DatasetCleaner:
         elem = ds.get_item(tag)
         self.untyped = self.untyped or elem.VR is None
         vr = elem.VR or (known[0] if known else None)
-        if (action is None and known is None) or vr in (None, "UN"):
+        if (action is None and known is None) or not _usable_vr(vr):
             del ds[tag]
         elif vr == "SQ":
             self._clean_sequence(ds, tag, action)
@@ -146,7 +156,7 @@ class DatasetCleaner:
             _set_ascii(ds, tag, vr, elem, "")
         elif action == DUMMY:
             ds[tag] = DataElement(tag, vr, profile.DUMMY_BY_VR.get(vr))
-        elif _off_the_whitelists(tag, vr):
+        elif _off_the_whitelists(tag, vr) or not conforms(elem, vr, known):
             del ds[tag]
 
     def _clean_sequence(self, ds: Dataset, tag: int, action: str | None) -> None:

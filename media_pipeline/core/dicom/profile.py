@@ -678,6 +678,9 @@ ALWAYS_REMOVED: frozenset[int] = frozenset(
     }
 )
 
+TEXT_VRS = frozenset({"AE", "AS", "LO", "LT", "PN", "SH", "ST", "UC", "UR", "UT"})
+BINARY_VRS = frozenset({"OB", "OW", "OF", "OD", "OL", "OV"})
+
 # Text-valued public attributes that may stay: codes, and the device make and model that pixel
 # region rules key on. Code meanings go too (free text in practice). Everything else with a
 # text VR (AE, AS, LO, LT, PN, SH, ST, UC, UR, UT) that the table does not name is removed: a

@@ -10,11 +10,15 @@ or recomputed without the key.
 
 import hashlib
 import hmac
+import re
 
 from pydicom.uid import UID_dictionary
 
 # Every UID the standard itself defines lives under this root; none of them identifies a patient.
 DICOM_ROOT = "1.2.840.10008."
+
+# PS3.5 9.1: numeric components separated by periods, at most 64 characters.
+UID_PATTERN = re.compile(r"(?=.{1,64}$)[0-9]+(\.[0-9]+)*")
 
 # Coding-scheme OIDs from outside the DICOM root that appear in coded attributes.
 EXTERNAL_CODING_SCHEMES = frozenset(
@@ -33,7 +37,9 @@ IMPLEMENTATION_VERSION_NAME = "CASEBOOK_1"
 
 def is_well_known(uid: str) -> bool:
     """True when ``uid`` is a value defined by the standard or a known coding scheme."""
-    return uid in UID_dictionary or uid.startswith(DICOM_ROOT) or uid in EXTERNAL_CODING_SCHEMES
+    if uid in UID_dictionary or uid in EXTERNAL_CODING_SCHEMES:
+        return True
+    return uid.startswith(DICOM_ROOT) and UID_PATTERN.fullmatch(uid) is not None
 
 
 class UidMapper:
