@@ -7,8 +7,10 @@ work. Member-level problems (unsafe paths, links, nested archives, encryption) r
 that member.
 """
 
+import lzma
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -50,6 +52,18 @@ def safe_member_name(raw: str) -> str | None:
     return "/".join(parts)
 
 
+# What zipfile and its decompressors raise on damaged members (bz2 raises OSError).
+CORRUPT_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    OSError,
+    EOFError,
+    ValueError,
+)
+
+
 def iter_members(source: str | BinaryIO, limits: ArchiveLimits | None = None) -> Iterator[Member]:
     """Yield each file member of the zip at ``source`` (a path or binary file), one at a time.
 
@@ -59,7 +73,7 @@ def iter_members(source: str | BinaryIO, limits: ArchiveLimits | None = None) ->
     limits = limits or ArchiveLimits()
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError) as exc:
         raise MediaRejected("the archive is not a valid zip file", code="bad_archive") from exc
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -95,7 +109,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Archiv
         return Member(name, None, "nested archives are not accepted")
     try:
         data = archive.read(info)
-    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError):
+    except CORRUPT_MEMBER_ERRORS:
         return Member(name, None, "the archive member is corrupt")
     if data.startswith(b"PK\x03\x04"):
         return Member(name, None, "nested archives are not accepted")

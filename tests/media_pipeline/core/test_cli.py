@@ -175,6 +175,33 @@ def test_not_a_zip(tmp_path):
     assert outcome.reason == "the archive is not a valid zip file"
 
 
+def test_a_damaged_member_is_rejected_and_the_others_are_processed(tmp_path):
+    planted = factory.Planted()
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bad.dcm", dicom(planted))
+        archive.writestr("good.dcm", dicom(planted))
+    data = bytearray(path.read_bytes())
+    start = data.index(b"bad.dcm") + len(b"bad.dcm")  # the first member's deflate stream
+    data[start + 10 : start + 40] = b"\xff" * 30  # damaged: zlib cannot inflate it
+    path.write_bytes(bytes(data))
+    bad, good = process_zip("a.zip", str(path), CaseContext.new("C"))
+    assert (bad.outcome, bad.reason) == ("rejected", "the archive member is corrupt")
+    assert good.outcome == "anonymised"
+
+
+def test_a_zip_of_an_unsupported_version_is_rejected(tmp_path):
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.dcm", b"x")
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6] = 77  # "version needed to extract": 7.7
+    path.write_bytes(bytes(data))
+    (outcome,) = process_zip("a.zip", str(path), CaseContext.new("C"))
+    assert outcome.reason == "the archive is not a valid zip file"
+
+
 def test_module_entry_point_runs_without_django(tmp_path):
     planted = factory.Planted()
     in_dir = tmp_path / "in"
