@@ -20,3 +20,13 @@ class NeedsReview(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+def is_stop(exc: BaseException) -> bool:
+    """Whether ``exc`` stops the process rather than reporting a failure.
+
+    Native decoders written in Rust raise pyo3's PanicException, which derives from
+    BaseException, on input they cannot handle: code that must turn every decoder failure into
+    a rejection catches BaseException and re-raises only what this says is a stop.
+    """
+    return isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit)

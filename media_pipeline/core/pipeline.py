@@ -13,7 +13,7 @@ from typing import BinaryIO
 from media_pipeline.core.archive import ArchiveLimits, iter_members
 from media_pipeline.core.dicom.anonymise import CaseContext, anonymise_dataset, write_dataset
 from media_pipeline.core.dicom.validate import read_dicom
-from media_pipeline.core.errors import MediaRejected
+from media_pipeline.core.errors import MediaRejected, is_stop
 from media_pipeline.core.photos import scrub_photo
 
 ANONYMISED, QUARANTINED, REJECTED = "anonymised", "quarantined", "rejected"
@@ -58,7 +58,9 @@ def process_file(name: str, data: bytes, ctx: CaseContext) -> Outcome:
         output = write_dataset(result.dataset)
     except MediaRejected as exc:
         return Outcome(name, REJECTED, exc.reason, None, None, "dicom")
-    except Exception:  # untrusted input: any parser failure is a rejection, never a crash
+    except BaseException as exc:  # untrusted input: any failure is a rejection, never a crash
+        if is_stop(exc):
+            raise
         return Outcome(name, REJECTED, CORRUPT_REASON, None, None, "dicom")
     if result.needs_review:
         return Outcome(name, QUARANTINED, result.needs_review, name, output, "dicom")

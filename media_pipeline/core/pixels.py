@@ -7,7 +7,7 @@ from pydicom import Dataset
 from pydicom.pixels import get_decoder
 from pydicom.pixels.decoders.base import Decoder
 
-from media_pipeline.core.errors import MediaRejected
+from media_pipeline.core.errors import MediaRejected, is_stop
 from media_pipeline.core.photos import DEFAULT_MAX_PIXELS
 
 
@@ -66,8 +66,10 @@ def decode(
     """
     try:
         return decoder.as_array(ds, index=index, **_options(raw_bits))
-    except Exception:
-        # Decoders raise many types; `from None` keeps their messages out of logs and reasons.
+    except BaseException as exc:
+        # Decoders raise many types, even panics; `from None` keeps their messages out of logs.
+        if is_stop(exc):
+            raise
         raise undecodable() from None
 
 
@@ -81,7 +83,9 @@ def iter_frames(
             frame, _ = next(frames)
         except StopIteration:
             return
-        except Exception:
+        except BaseException as exc:
+            if is_stop(exc):
+                raise
             raise undecodable() from None
         yield frame
 

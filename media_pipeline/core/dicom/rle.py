@@ -15,6 +15,8 @@ import struct
 
 from rle.utils import decode_segment
 
+from media_pipeline.core.errors import is_stop
+
 _HEADER = struct.Struct("<16L")
 MAX_SEGMENTS = 15
 
@@ -59,7 +61,9 @@ def _segment_end(data: bytes, pos: int, limit: int, plane_bytes: int) -> int:
 def _decodes_to(span: bytes, plane_bytes: int) -> bool:
     try:
         return len(decode_segment(span)) == plane_bytes
-    except ValueError:
+    except BaseException as exc:  # ValueError, or a panic of the Rust decoder
+        if is_stop(exc):
+            raise
         return False
 
 
@@ -78,4 +82,6 @@ def _walk_runs(data: bytes, pos: int, limit: int, plane_bytes: int) -> int:
             pos += 1
     if remaining > 0 or pos > limit:
         raise ValueError("truncated RLE segment")
+    if remaining < 0:  # decoders may write past the plane: refuse rather than trust them
+        raise ValueError("RLE segment longer than its plane")
     return pos

@@ -224,6 +224,19 @@ def test_truncated_rle_segment_is_rejected():
     assert caught.value.code == "corrupt"
 
 
+def test_an_rle_segment_running_past_its_plane_is_rejected():
+    # Decoders write past the plane or panic (pylibjpeg-rle): such a frame is corrupt.
+    planted = factory.Planted()
+    ds = compressed(planted, RLELossless)  # 32 x 32 x 16 bits: two planes of 1,024 bytes
+    high = bytes([0x81, 0]) * 8  # eight runs of 128 zeros: exactly one plane
+    low = bytes([0, 5]) + bytes([0x81, 5]) * 8  # 1 + 8 x 128: the last run crosses the end
+    frame = struct.pack("<16L", 2, 64, 64 + len(high), *[0] * 13) + high + low
+    data = factory.to_bytes(with_frame(ds, frame), planted)
+    with pytest.raises(MediaRejected) as caught:
+        anonymise_bytes(data)
+    assert caught.value.code == "corrupt"
+
+
 def test_public_binary_attributes_outside_the_whitelist_are_removed():
     planted = factory.Planted()
     ds = factory.base_image(planted)

@@ -210,6 +210,38 @@ def test_short_pixel_data_is_rejected_as_undecodable():
     assert caught.value.code == "undecodable_pixels"
 
 
+class _Panic(BaseException):
+    """What a Rust decoder raises on input it cannot handle (pyo3's PanicException)."""
+
+
+@pytest.mark.parametrize("method", ["as_array", "iter_array"], ids=["key-frame", "other-frames"])
+def test_a_decoder_panic_is_a_rejection(monkeypatch, method):
+    from pydicom.pixels.decoders.base import Decoder
+
+    def panic(*args, **kwargs):
+        raise _Panic("index out of bounds")
+
+    def panic_while_iterating(*args, **kwargs):  # iter_array is a generator
+        yield from ()
+        raise _Panic("index out of bounds")
+
+    monkeypatch.setattr(Decoder, method, panic if method == "as_array" else panic_while_iterating)
+    with pytest.raises(MediaRejected) as caught:
+        render_dicom(image_dataset(np.zeros((3, 8, 8), np.uint8), frames=True))
+    assert caught.value.code == "undecodable_pixels"
+
+
+def test_stopping_the_process_is_not_turned_into_a_rejection(monkeypatch):
+    from pydicom.pixels.decoders.base import Decoder
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Decoder, "as_array", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        render_dicom(image_dataset(np.zeros((8, 8), np.uint8)))
+
+
 def test_render_photo_gives_webp_thumbnail_and_preview():
     buffer = io.BytesIO()
     Image.new("RGB", (1600, 1200), (10, 200, 30)).save(buffer, format="JPEG")
