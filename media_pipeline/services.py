@@ -23,6 +23,7 @@ from django.utils import timezone
 from media_pipeline import storage
 from media_pipeline.conf import media_settings
 from media_pipeline.core.dicom.anonymise import CaseContext
+from media_pipeline.core.errors import is_stop
 from media_pipeline.core.pipeline import REJECTED, is_photo_name, process_file, process_zip
 from media_pipeline.models import (
     CaseMediaContext,
@@ -144,7 +145,11 @@ def process_uploaded_file(file_id: int) -> str:
     except storage.StorageUnavailable:
         writer.rollback()
         return _fail(record, storage.STORAGE_UNAVAILABLE)
-    except Exception as exc:  # untrusted input: report, never crash the worker or leak detail
+    except BaseException as exc:
+        # Untrusted input: report, never crash the worker or leak detail. Native decoders
+        # can panic with a BaseException; only stopping the process goes through.
+        if is_stop(exc):
+            raise
         writer.rollback()
         logger.error("uploaded file %s failed unexpectedly: %s", file_id, type(exc).__name__)
         return _fail(record, UNEXPECTED)

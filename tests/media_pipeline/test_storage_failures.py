@@ -207,3 +207,22 @@ def test_a_stalled_file_whose_spool_copy_is_gone_fails_and_leaves_no_objects(
     record.refresh_from_db()
     assert (record.status, record.reason) == (UploadStatus.FAILED, services.GONE)
     assert not orphan.exists()
+
+
+class _Panic(BaseException):
+    """What a Rust decoder raises on input it cannot handle (pyo3's PanicException)."""
+
+
+def test_a_panic_while_processing_fails_the_file_and_keeps_nothing(
+    queued_file, media_env, monkeypatch, captured_logs
+):
+    def panic(*args, **kwargs):
+        raise _Panic("index out of bounds")
+
+    monkeypatch.setattr(services, "render_outcome", panic)
+    assert services.process_uploaded_file(queued_file.pk) == UploadStatus.FAILED
+    queued_file.refresh_from_db()
+    assert queued_file.reason == services.UNEXPECTED
+    assert media_env.stored_files() == []
+    assert not (media_env.spool_dir / queued_file.token).exists()
+    assert all("index out of bounds" not in r.getMessage() for r in captured_logs)
