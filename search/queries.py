@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from search import conf
+from search import conf, mapping
 from search.mapping import ALL_TEXT_FIELD
 
 MAX_QUERY_LENGTH = 200
@@ -68,16 +68,8 @@ SOURCE_FIELDS = (
     "title",
     "summary",
     "condition",
-    "specialty",
-    "body_systems",
-    "modalities",
-    "age_band",
-    "sex",
-    "certainty",
-    "case_mode",
-    "tags",
-    "has_images",
-    "featured",
+    *mapping.KEYWORD_FIELDS,
+    *mapping.BOOLEAN_FIELDS,
     "published_at",
     "comment_count",
     "proposal_count",

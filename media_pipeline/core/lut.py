@@ -55,7 +55,9 @@ def grey_mapper(ds: Dataset, key_frame: np.ndarray) -> Callable[[np.ndarray], np
     if ds.get("ModalityLUTSequence") or ds.get("VOILUTSequence"):
         table = _table_from_pydicom(ds, domain, slope, intercept, invert)
     else:
-        window = header_window(ds) or _percentile_window(ds, key_frame, domain, slope, intercept)
+        window = header_window(ds) or _percentile_window(
+            ds, key_frame, domain, bits, slope, intercept
+        )
         table = _linear_table(key_frame.dtype.str, bits, slope, intercept, window, invert)
     index_dtype = np.dtype(f"u{key_frame.dtype.itemsize}")
     return lambda frame: np.take(table, frame.view(index_dtype))
@@ -185,7 +187,7 @@ def _voi_input(values: np.ndarray, ds: Dataset) -> np.ndarray:
 
 
 def _percentile_window(
-    ds: Dataset, frame: np.ndarray, domain: np.ndarray, slope: float, intercept: float
+    ds: Dataset, frame: np.ndarray, domain: np.ndarray, bits: int, slope: float, intercept: float
 ) -> Window:
     """Window spanning the 0.5-99.5 percentile of ``frame``, found with one bincount."""
     unsigned = frame.view(f"u{frame.dtype.itemsize}").ravel()
@@ -193,7 +195,6 @@ def _percentile_window(
     padding = ds.get("PixelPaddingValue")
     if isinstance(padding, int):
         # Compared as stored values: the header may give a signed padding as its US pattern.
-        bits = _bits_stored(ds, frame.dtype)
         counts[domain == _stored_value(padding, bits, frame.dtype.kind)] = 0
     order = np.argsort(domain, kind="stable")
     cumulative = np.cumsum(counts[order])

@@ -31,7 +31,7 @@ from pydicom.sequence import Sequence
 from pydicom.valuerep import STANDARD_VR
 
 from media_pipeline.core.dicom import profile
-from media_pipeline.core.dicom.conformance import conforms
+from media_pipeline.core.dicom.conformance import conforms, value_text
 from media_pipeline.core.dicom.dates import shift_dates
 
 PATIENT_NAME, PATIENT_ID = 0x00100010, 0x00100020
@@ -78,17 +78,6 @@ def _is_binary(vr: str) -> bool:
     if vr in profile.BINARY_VRS:
         return True
     return " or " in vr and any(choice in profile.BINARY_VRS for choice in vr.split(" or "))
-
-
-def _text_of(elem) -> str:
-    value = elem.value
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return value.decode("ascii", "replace")
-    if isinstance(value, str):
-        return value
-    return "\\".join(str(item) for item in value)
 
 
 def _set_ascii(ds: Dataset, tag: int, vr: str, elem, text: str) -> None:
@@ -150,7 +139,7 @@ class DatasetCleaner:
         elif vr == "TM":
             _set_ascii(ds, tag, vr, elem, "")
         elif vr == "UI":
-            mapped = "\\".join(self._map_uid(uid) for uid in _text_of(elem).split("\\"))
+            mapped = "\\".join(self._map_uid(uid) for uid in value_text(elem.value).split("\\"))
             _set_ascii(ds, tag, vr, elem, mapped)
         elif action == EMPTY:
             _set_ascii(ds, tag, vr, elem, "")
@@ -177,7 +166,7 @@ class DatasetCleaner:
             else:
                 _set_ascii(ds, tag, vr, elem, "")
             return
-        _set_ascii(ds, tag, vr, elem, shift_dates(_text_of(elem), self._days))
+        _set_ascii(ds, tag, vr, elem, shift_dates(value_text(elem.value), self._days))
 
 
 def type_raw_elements(ds: Dataset) -> None:

@@ -35,7 +35,7 @@ def conforms(elem, vr: str, known: tuple | None) -> bool:
         return True
     pattern = _PATTERNS.get(vr)
     if pattern is not None:
-        return all(pattern.fullmatch(part.strip(" \0")) for part in _text(value).split("\\"))
+        return all(pattern.fullmatch(part.strip(" \0")) for part in value_text(value).split("\\"))
     if vr in TEXT_VRS:
         return _plain_text(elem, vr, known)
     size = _BINARY_SIZES.get(vr.split(" or ")[0])
@@ -49,7 +49,7 @@ def conforms(elem, vr: str, known: tuple | None) -> bool:
 def _plain_text(elem, vr: str, known: tuple | None) -> bool:
     if elem.VR is not None and known is not None and known[0] != elem.VR:
         return False  # an element written under another attribute's tag
-    text = _text(elem.value)
+    text = value_text(elem.value)
     limit = _MAX_CHARS.get(vr)
     too_long = limit is not None and any(
         len(part) > limit * _BYTES_PER_CHAR for part in text.split("\\")
@@ -57,7 +57,11 @@ def _plain_text(elem, vr: str, known: tuple | None) -> bool:
     return not too_long and not _CONTROL.search(text.rstrip("\0 "))
 
 
-def _text(value) -> str:
+def value_text(value) -> str:
+    """A raw or decoded value as one string, values joined by backslashes; bytes as latin-1,
+    so every byte stays one character."""
+    if value is None:
+        return ""
     if isinstance(value, bytes):
         return value.decode("latin-1")
     if isinstance(value, MultiValue | list | tuple):

@@ -19,36 +19,17 @@ from media_pipeline.core.dicom.validate import (
     BITS_ALLOCATED,
     COLUMNS,
     FRAMES,
-    PHOTOMETRIC,
+    J2K_FAMILY,
+    JPEG_FAMILY,
     PIXEL_DATA,
+    RLE_LOSSLESS,
     ROWS,
-    SAMPLES,
     attribute,
+    native_length,
 )
 from media_pipeline.core.errors import MediaRejected
 
 BITS_STORED, PIXEL_REPRESENTATION = 0x00280101, 0x00280103
-
-JPEG_FAMILY = frozenset(
-    {
-        "1.2.840.10008.1.2.4.50",
-        "1.2.840.10008.1.2.4.51",
-        "1.2.840.10008.1.2.4.57",
-        "1.2.840.10008.1.2.4.70",
-        "1.2.840.10008.1.2.4.80",
-        "1.2.840.10008.1.2.4.81",
-    }
-)
-J2K_FAMILY = frozenset(
-    {
-        "1.2.840.10008.1.2.4.90",
-        "1.2.840.10008.1.2.4.91",
-        "1.2.840.10008.1.2.4.201",
-        "1.2.840.10008.1.2.4.202",
-        "1.2.840.10008.1.2.4.203",
-    }
-)
-RLE_LOSSLESS = "1.2.840.10008.1.2.5"
 
 
 def clean_pixel_data(ds: Dataset, syntax: UID) -> None:
@@ -70,11 +51,7 @@ def clean_pixel_data(ds: Dataset, syntax: UID) -> None:
 def _clean_native(ds: Dataset, data: bytes, syntax: UID) -> bytes:
     allocated = int(attribute(ds, BITS_ALLOCATED))
     stored = int(attribute(ds, BITS_STORED, allocated))
-    count = int(attribute(ds, ROWS)) * int(attribute(ds, COLUMNS))
-    count *= int(attribute(ds, FRAMES, 1)) * int(attribute(ds, SAMPLES, 1))
-    expected = (count * allocated + 7) // 8
-    if str(attribute(ds, PHOTOMETRIC, "")).strip() == "YBR_FULL_422":
-        expected = expected * 2 // 3  # chroma is subsampled two to one horizontally
+    expected = native_length(ds)
     # Cut at an even length: big endian OW data swaps bytes in pairs, the last pair included.
     cleaned = data[: expected + expected % 2]
     if allocated == 16 and 0 < stored < 16:

@@ -39,8 +39,8 @@ REJECTED_FAMILIES: dict[str, str] = {
     STORAGE_ROOT + "481": "radiotherapy plans, structures and records are not accepted",
     STORAGE_ROOT + "66": "raw data, registrations and fiducials are not accepted",
 }
-# Compressed syntaxes whose frames we can decode and strip of embedded metadata.
-SUPPORTED_COMPRESSED = frozenset(
+# Compressed syntaxes whose frames we can decode and strip of embedded metadata, by codec.
+JPEG_FAMILY = frozenset(
     {
         "1.2.840.10008.1.2.4.50",  # JPEG baseline
         "1.2.840.10008.1.2.4.51",  # JPEG extended
@@ -48,14 +48,19 @@ SUPPORTED_COMPRESSED = frozenset(
         "1.2.840.10008.1.2.4.70",  # JPEG lossless SV1
         "1.2.840.10008.1.2.4.80",  # JPEG-LS lossless
         "1.2.840.10008.1.2.4.81",  # JPEG-LS near-lossless
+    }
+)
+J2K_FAMILY = frozenset(
+    {
         "1.2.840.10008.1.2.4.90",  # JPEG 2000 lossless
         "1.2.840.10008.1.2.4.91",  # JPEG 2000
         "1.2.840.10008.1.2.4.201",  # HTJ2K lossless
         "1.2.840.10008.1.2.4.202",  # HTJ2K lossless RPCL
         "1.2.840.10008.1.2.4.203",  # HTJ2K
-        "1.2.840.10008.1.2.5",  # RLE lossless
     }
 )
+RLE_LOSSLESS = "1.2.840.10008.1.2.5"
+SUPPORTED_COMPRESSED = JPEG_FAMILY | J2K_FAMILY | {RLE_LOSSLESS}
 UNDEFINED_LENGTH = 0xFFFFFFFF
 PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
 
@@ -141,6 +146,16 @@ def _check_object_type(ds: Dataset) -> None:
         raise MediaRejected("private or unknown object types are not accepted", code="private")
 
 
+def native_length(ds: Dataset) -> int:
+    """Bytes of uncompressed Pixel Data the image attributes of ``ds`` call for."""
+    count = int(attribute(ds, ROWS)) * int(attribute(ds, COLUMNS))
+    count *= int(attribute(ds, FRAMES, 1)) * int(attribute(ds, SAMPLES, 1))
+    length = (count * int(attribute(ds, BITS_ALLOCATED)) + 7) // 8
+    if str(attribute(ds, PHOTOMETRIC, "")).strip() == "YBR_FULL_422":
+        length = length * 2 // 3  # chroma is subsampled two to one horizontally
+    return length
+
+
 def _check_pixels(ds: Dataset) -> None:
     if not any(keyword in ds for keyword in PIXEL_KEYWORDS):
         raise MediaRejected("the DICOM object contains no image", code="not_an_image")
@@ -161,10 +176,7 @@ def _check_pixels(ds: Dataset) -> None:
     if pixel_data is None:
         return
     if not syntax.is_compressed:
-        expected = (count * bits + 7) // 8
-        if str(attribute(ds, PHOTOMETRIC, "")) == "YBR_FULL_422":
-            expected = expected * 2 // 3  # chroma is subsampled two to one horizontally
-        if len(pixel_data) < expected:
+        if len(pixel_data) < native_length(ds):
             raise MediaRejected("the image data is truncated", code="truncated")
         return
     if syntax not in SUPPORTED_COMPRESSED:

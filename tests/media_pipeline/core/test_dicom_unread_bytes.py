@@ -22,10 +22,7 @@ from media_pipeline.core.dicom.validate import read_dicom
 from media_pipeline.core.errors import MediaRejected
 from tests.media_pipeline.core import dicom_factory as factory
 from tests.media_pipeline.core.test_dicom_anonymise import anonymise_bytes, context, leaks
-
-
-def decoded(data: bytes) -> np.ndarray:
-    return pydicom.dcmread(DicomBytesIO(data)).pixel_array
+from tests.media_pipeline.core.test_dicom_pixels import decoded
 
 
 def pixel_data(data: bytes) -> bytes:
