@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cases.access import VerifiedOnlyPageMixin
+from cases.fields import MarkdownField
 from cases.markup import EXTRA_CONTENT_FEATURES, plain_text, render_markdown
 
 from .choices import AgeBand, CaseMode, Certainty, Licence, Sex
@@ -79,16 +80,16 @@ class CasePage(VerifiedOnlyPageMixin, Page):
     """One anonymised clinical case with typed clinical sections."""
 
     summary = models.CharField("one-line summary", max_length=250)
-    history = models.TextField("presentation and clinical history", help_text=MARKDOWN_HELP)
-    examination = models.TextField("examination and investigations", help_text=MARKDOWN_HELP)
-    imaging_findings = models.TextField(blank=True, default="", help_text=MARKDOWN_HELP)
+    history = MarkdownField("presentation and clinical history", help_text=MARKDOWN_HELP)
+    examination = MarkdownField("examination and investigations", help_text=MARKDOWN_HELP)
+    imaging_findings = MarkdownField(blank=True, default="", help_text=MARKDOWN_HELP)
     diagnosis = models.ForeignKey(
         "cases.Condition", on_delete=models.PROTECT, related_name="diagnosed_cases"
     )
     certainty = models.CharField("diagnostic certainty", max_length=20, choices=Certainty.choices)
-    management_outcome = models.TextField("management and outcome", help_text=MARKDOWN_HELP)
-    learning_points = models.TextField(help_text=MARKDOWN_HELP)
-    discussion_references = models.TextField(
+    management_outcome = MarkdownField("management and outcome", help_text=MARKDOWN_HELP)
+    learning_points = MarkdownField(help_text=MARKDOWN_HELP)
+    discussion_references = MarkdownField(
         "discussion and references", blank=True, default="", help_text=MARKDOWN_HELP
     )
     specialty = models.ForeignKey("cases.Specialty", on_delete=models.PROTECT, related_name="cases")

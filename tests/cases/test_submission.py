@@ -185,3 +185,13 @@ def test_consent_is_recorded_with_user_and_time(client):
     consent = CaseConsent.objects.get(page=page)
     assert consent.user == author
     assert consent.confirmed_at is not None
+
+
+def test_markdown_sections_store_lf_so_unchanged_text_is_unchanged():
+    """Browsers post text areas with CRLF; the stored LF text must compare equal."""
+    from cases.fields import MarkdownFormField
+
+    field = MarkdownFormField()
+    assert field.clean("- One\r\n- Two\rThree") == "- One\n- Two\nThree"
+    assert not field.has_changed("- One\n- Two", "- One\r\n- Two")
+    assert CasePage._meta.get_field("history").formfield().__class__ is MarkdownFormField
