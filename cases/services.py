@@ -74,10 +74,20 @@ def create_draft(author, data: CaseData, *, external_id: str = "") -> CasePage:
     return page
 
 
+def lock_case(page_id: int) -> CasePage:
+    """The case, with its page row locked until the transaction ends (PostgreSQL).
+
+    Everything that saves a revision from the latest one (an author's edit, the worker adding
+    an upload, a removal) takes this lock first, so that no revision is built from a stale one.
+    """
+    Page.objects.select_for_update().filter(pk=page_id).values_list("pk").first()
+    return CasePage.objects.get(pk=page_id)
+
+
 @transaction.atomic
 def update_draft(page: CasePage, author, data: CaseData) -> CasePage:
     """Save edits as a new revision. A published case stays live until review approves."""
-    draft = page.get_latest_revision_as_object()
+    draft = lock_case(page.pk).get_latest_revision_as_object()
     _apply(draft, data)
     draft.save_revision(user=author, log_action=True)
     return draft

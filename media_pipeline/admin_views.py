@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from media_pipeline import review
+from media_pipeline import approval, review
 from media_pipeline.core.errors import MediaRejected
-from media_pipeline.forms import RedactionForm, ReleaseForm
+from media_pipeline.forms import RedactionForm, ReleaseForm, WithdrawForm
 from media_pipeline.models import MediaItem
 from media_pipeline.storage import StorageUnavailable
 
@@ -53,3 +53,17 @@ def review_item(request, item_id: int):
     instances = list(item.instances.order_by("instance_number", "pk"))
     context = {"item": item, "instances": instances, "redaction": redaction, "release": release}
     return TemplateResponse(request, "media_pipeline/admin/review.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw_item(request, item_id: int):
+    """Hide an item from peers at once, with a reason, whatever the state of its case."""
+    _require_editor(request)
+    item = get_object_or_404(MediaItem.objects.select_related("page"), pk=item_id)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if item.withdrawn_at is None and form.is_valid():
+        approval.withdraw_item(item, request.user, form.cleaned_data["reason"])
+        messages.success(request, f"“{item.title}” is withdrawn: peers no longer see it.")
+        return redirect("wagtailadmin_pages:edit", item.page_id)
+    context = {"item": item, "form": form, "instances": item.instances.all()}
+    return TemplateResponse(request, "media_pipeline/admin/withdraw.html", context)

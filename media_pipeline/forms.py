@@ -48,3 +48,13 @@ class ReleaseForm(forms.Form):
         required=True,
         label="I have looked at every image of this item and it shows no identifying text.",
     )
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing an image from peers at once: the reason goes to the case's audit log."""
+
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why it must go now, e.g. “a name is visible in the corner”. The author sees it.",
+    )

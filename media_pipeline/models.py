@@ -7,6 +7,8 @@ uploads are labelled by position and date, media by anonymised DICOM attributes 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.models import Orderable
 
 from media_pipeline.core.dicom.anonymise import CaseContext
 
@@ -110,12 +112,22 @@ class MediaItemQuerySet(models.QuerySet):
     def quarantined(self):
         return self.filter(status=MediaStatus.QUARANTINED)
 
+    def approved(self):
+        """Items in the published version of a live case: an editor approved a revision
+        that includes them (see ``CaseMedia``)."""
+        return self.filter(page__live=True, case_links__isnull=False)
+
+    def peer_visible(self):
+        """What any verified clinician may see: approved, ready and not withdrawn."""
+        return self.approved().ready().filter(withdrawn_at__isnull=True)
+
 
 class MediaItem(models.Model):
     """A DICOM series (a stack of instances) or one photo, attached to a case.
 
-    Series are grouped by the anonymised SeriesInstanceUID; a quarantined item is seen only
-    by the case owner and editors until an editor redacts or releases it.
+    Series are grouped by the anonymised SeriesInstanceUID. Peers see an item only when it
+    is ready, in the published version of its case (``CaseMedia``) and not withdrawn; until
+    then only the case owner and editors see it.
     """
 
     page = models.ForeignKey("cases.CasePage", on_delete=models.CASCADE, related_name="media_items")
@@ -132,6 +144,13 @@ class MediaItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="Withdrawn by an editor: hidden from peers at once."
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True, default="")
 
     objects = MediaItemQuerySet.as_manager()
 
@@ -160,6 +179,30 @@ class MediaItem(models.Model):
         """The middle instance of the stack, whose thumbnail represents the item."""
         instances = list(self.instances.all())
         return instances[len(instances) // 2] if instances else None
+
+
+class CaseMedia(Orderable):
+    """A media item as part of one version of a case, with its caption and position.
+
+    A child of the case page, so every page revision records exactly which media it
+    includes. The rows in the database are those of the published version: publishing a
+    revision (an editor's approval) writes them, and only items listed there reach peers.
+    A new upload or a removal is a new revision, reviewed like a text edit.
+    """
+
+    page = ParentalKey("cases.CasePage", on_delete=models.CASCADE, related_name="media")
+    item = models.ForeignKey(MediaItem, on_delete=models.CASCADE, related_name="case_links")
+    caption = models.CharField(max_length=250, blank=True, default="")
+
+    class Meta(Orderable.Meta):
+        verbose_name = "case media"
+        verbose_name_plural = "case media"
+        constraints = [
+            models.UniqueConstraint(fields=("page", "item"), name="case_media_item_once")
+        ]
+
+    def __str__(self):
+        return f"item {self.item_id} in case {self.page_id}"
 
 
 class MediaInstance(models.Model):

@@ -22,6 +22,10 @@ from media_pipeline.models import MediaInstance, MediaKind, UploadStatus
 DICOM_CONTENT_TYPE = "application/dicom"
 PHOTO_CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 ALREADY_THERE = "This image is already part of the case."
+SEALED_SERIES = (
+    "images cannot be added to a series that peers already see. To change it, remove the "
+    "series, and upload it again whole once an editor has approved the removal"
+)
 
 
 @dataclass
@@ -77,10 +81,14 @@ class Batch:
         else:
             self.instances.append(pending)
 
-    def discard_duplicate(self, pending: PendingInstance) -> None:
-        """Drop an instance found to be in the case already when committing."""
+    def discard(self, pending: PendingInstance, *, sealed: bool = False) -> None:
+        """Drop an instance refused when committing: one the case has already, or one of a
+        published (sealed) series."""
         self.instances.remove(pending)
-        self.duplicates += 1
+        if sealed:
+            self.skip(SEALED_SERIES)
+        else:
+            self.duplicates += 1
 
     def skip(self, reason: str | None) -> None:
         self.skipped[sentence(reason or "the file could not be read")] += 1

@@ -23,7 +23,7 @@ from media_pipeline.core.redact import Rectangle, redact_dataset
 from media_pipeline.core.render import render_dicom
 from media_pipeline.models import MediaInstance, MediaItem, MediaStatus
 from media_pipeline.services import case_context
-from media_pipeline.signals import media_ready
+from media_pipeline.signals import media_changed
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def redact_item(item: MediaItem, rectangles: Sequence[Rectangle], editor) -> Non
     old_keys = [key for instance in instances for key in instance.replaced_keys]
     storage.delete_keys(old_keys)
     logger.info("media item %s redacted by editor %s", item.pk, editor.pk)
-    media_ready.send(sender=MediaItem, page_id=item.page_id)
+    media_changed.send(sender=MediaItem, page_id=item.page_id)
 
 
 def release_item(item: MediaItem, editor) -> None:
@@ -62,7 +62,7 @@ def release_item(item: MediaItem, editor) -> None:
         item.instances.update(needs_review=False)
         _mark_ready(item, editor)
     logger.info("media item %s released by editor %s", item.pk, editor.pk)
-    media_ready.send(sender=MediaItem, page_id=item.page_id)
+    media_changed.send(sender=MediaItem, page_id=item.page_id)
 
 
 def _mark_ready(item: MediaItem, editor) -> None:

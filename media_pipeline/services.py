@@ -20,7 +20,8 @@ from django.core.files.uploadedfile import UploadedFile as IncomingFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from media_pipeline import storage
+from cases.services import lock_case
+from media_pipeline import approval, storage
 from media_pipeline.conf import media_settings
 from media_pipeline.core.dicom.anonymise import CaseContext
 from media_pipeline.core.errors import is_stop
@@ -36,7 +37,6 @@ from media_pipeline.models import (
     UploadStatus,
 )
 from media_pipeline.outputs import Batch, PendingInstance, render_outcome
-from media_pipeline.signals import media_ready
 
 logger = logging.getLogger(__name__)
 
@@ -217,38 +217,54 @@ def _routing_name(extension: str) -> str:
 
 
 def _commit(record: UploadedFile, batch: Batch, writer) -> str:
+    """Create the rows of every stored image and add new items to the case's draft, at once.
+
+    New items join the latest revision of the case; peers see them only after an editor
+    approves it (``approval``). A series already published is sealed: more images of it are
+    refused rather than shown unreviewed.
+    """
     page_id = record.upload.page_id
-    duplicate_keys: list[str] = []
+    refused_keys: list[str] = []
     with transaction.atomic():
+        lock_case(page_id)
         current = UploadedFile.objects.select_for_update().get(pk=record.pk)
         if current.status != UploadStatus.PROCESSING:  # another run finished it first
             transaction.on_commit(writer.rollback)
             return current.status
-        ready_items = set()
+        published = approval.published_item_ids(page_id)
+        new_items = []
         for pending in list(batch.instances):
-            item = _add_instance(page_id, pending)
+            item, created = _add_instance(page_id, pending, published)
             if item is None:
-                duplicate_keys.extend(pending.keys())
-                batch.discard_duplicate(pending)
-            elif item.status == MediaStatus.READY:
-                ready_items.add(item.pk)
+                refused_keys.extend(pending.keys())
+                batch.discard(pending, sealed=created is SEALED)
+            elif created:
+                new_items.append(item)
+        approval.add_to_draft(page_id, new_items, record.upload.uploaded_by)
         current.status, current.reason = batch.verdict()
         current.save(update_fields=["status", "reason", "updated_at"])
-    storage.delete_keys(duplicate_keys)
-    if ready_items:
-        media_ready.send(sender=MediaItem, page_id=page_id)
+    storage.delete_keys(refused_keys)
     logger.info("uploaded file %s: %s", record.pk, current.status)
     return current.status
 
 
-def _add_instance(page_id: int, pending: PendingInstance) -> MediaItem | None:
-    """Create the instance row (and its item); None if the case already has this instance."""
+#: ``_add_instance``'s answer for an image of a series that peers already see.
+SEALED = object()
+
+
+def _add_instance(page_id: int, pending: PendingInstance, published: set[int]):
+    """Create the instance row (and its item if new): (item, created).
+
+    (None, None) when the case already has this instance; (None, SEALED) when its series
+    is in the published version of the case.
+    """
     if pending.kind == MediaKind.PHOTO:
         item = MediaItem.objects.create(
             page_id=page_id, kind=MediaKind.PHOTO, status=MediaStatus.READY
         )
+        created = True
     else:
-        item, _ = MediaItem.objects.get_or_create(
+        item, created = MediaItem.objects.get_or_create(
             page_id=page_id,
             kind=MediaKind.SERIES,
             series_uid=pending.series_uid,
@@ -261,7 +277,9 @@ def _add_instance(page_id: int, pending: PendingInstance) -> MediaItem | None:
             },
         )
         if item.instances.filter(sop_instance_uid=pending.sop_instance_uid).exists():
-            return None
+            return None, None
+        if item.pk in published:
+            return None, SEALED
     MediaInstance.objects.create(
         item=item,
         sop_instance_uid=pending.sop_instance_uid,
@@ -280,7 +298,7 @@ def _add_instance(page_id: int, pending: PendingInstance) -> MediaItem | None:
         item.status = MediaStatus.QUARANTINED
         item.reason = pending.review_reason
         item.save(update_fields=["status", "reason"])
-    return item
+    return item, created
 
 
 def _fail(record: UploadedFile, reason: str) -> str:

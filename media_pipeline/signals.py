@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent with ``page_id=`` after a media item of that case became ready and the change is
-# committed.
-media_ready = Signal()
+# Sent with ``page_id=`` after a committed change that may alter which media of that case
+# peers see: an item released or redacted from quarantine, or withdrawn by an editor.
+# (Publishing a revision changes them too; that is the page_published signal.)
+media_changed = Signal()

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import can_view_cases, deny
 from cases.models import CasePage
-from media_pipeline import services, storage
+from media_pipeline import approval, services, storage
 from media_pipeline.conf import media_settings
-from media_pipeline.models import MediaInstance, Upload
+from media_pipeline.models import MediaInstance, MediaItem, Upload
 from media_pipeline.permissions import can_manage_media, can_see_item
 from media_pipeline.upload_handlers import LimitedTemporaryFileUploadHandler
 
@@ -33,11 +33,12 @@ def _mebibytes(size: int) -> str:
     return f"{size / (1 << 20):.0f} MB"
 
 
-def _refuse(request, status: int, message: str):
+def _refuse(request, status: int, message: str, page_id: int | None = None, upload=True):
     """A whole-request refusal: JSON for scripts, a short page for browser forms."""
     if _wants_json(request):
         return JsonResponse({"error": message}, status=status)
-    context = {"message": message, "page_id": request.resolver_match.kwargs.get("page_id")}
+    page_id = page_id or request.resolver_match.kwargs.get("page_id")
+    context = {"message": message, "page_id": page_id, "upload": upload}
     return TemplateResponse(request, "media_pipeline/upload_refused.html", context, status=status)
 
 
@@ -127,6 +128,33 @@ def upload_status(request, page_id: int):
         for record in upload.files.all()
     ]
     return JsonResponse({"files": files})
+
+
+@require_POST
+def remove_item(request, item_id: int):
+    """Take an item out of the case's latest version (the owner or an editor).
+
+    An item peers never saw is deleted; a published one stays visible to peers until an
+    editor approves the version without it. 409 when the latest version does not hold it.
+    """
+    if not can_view_cases(request.user):
+        return deny(request)
+    item = get_object_or_404(MediaItem.objects.select_related("page"), pk=item_id)
+    if not can_manage_media(request.user, item.page):
+        raise Http404("No case of yours has that image.")
+    try:
+        approval.remove_from_draft(item.page, item, request.user)
+    except approval.NotInDraft:
+        message = "That image is not part of the latest version of the case."
+        return _refuse(request, 409, message, item.page_id, upload=False)
+    if _wants_json(request):
+        return JsonResponse({"removed": item_id})
+    messages.success(
+        request,
+        "Image removed. If peers could see it, they will stop seeing it once an editor "
+        "approves the change: submit the case for review.",
+    )
+    return redirect("cases:edit", page_id=item.page_id)
 
 
 @require_GET

@@ -1,10 +1,12 @@
-"""Admin registrations: the quarantine queue, its URLs and a menu item with a count."""
+"""Admin registrations: the quarantine queue, its URLs, a menu item with a count, and the
+audit-log actions of case media."""
 
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 
-from media_pipeline import admin_views
+from media_pipeline import admin_views, approval
 from media_pipeline.models import MediaItem
 
 
@@ -25,6 +27,7 @@ quarantine_urls = (
     [
         path("", admin_views.quarantine_queue, name="queue"),
         path("<int:item_id>/", admin_views.review_item, name="review"),
+        path("<int:item_id>/withdraw/", admin_views.withdraw_item, name="withdraw"),
     ],
     "media_quarantine",
 )
@@ -44,3 +47,29 @@ def register_quarantine_menu_item():
         icon_name="warning",
         order=250,
     )
+
+
+@hooks.register("register_log_actions")
+def register_media_log_actions(actions):
+    @actions.register_action(approval.ADDED)
+    class MediaAdded(LogFormatter):
+        label = "Add images"
+
+        def format_message(self, log_entry):
+            count = len(log_entry.data.get("items", []))
+            return f"Added {count} image{'s' if count != 1 else ''} to the draft (awaiting review)"
+
+    @actions.register_action(approval.REMOVED)
+    class MediaRemoved(LogFormatter):
+        label = "Remove an image"
+
+        def format_message(self, log_entry):
+            return f"Removed image {log_entry.data.get('item')} from the draft"
+
+    @actions.register_action(approval.WITHDRAWN)
+    class MediaWithdrawn(LogFormatter):
+        label = "Withdraw an image"
+
+        def format_message(self, log_entry):
+            reason = log_entry.data.get("reason", "")
+            return f"Withdrew image {log_entry.data.get('item')} from peers at once: {reason}"

@@ -31,6 +31,6 @@ class SearchConfig(AppConfig):
         post_delete.connect(
             handlers.condition_deleted, Condition, dispatch_uid=uid + "condition_deleted"
         )
-        from media_pipeline.signals import media_ready
+        from media_pipeline.signals import media_changed
 
-        media_ready.connect(handlers.media_ready, dispatch_uid=uid + "media_ready")
+        media_changed.connect(handlers.media_changed, dispatch_uid=uid + "media_changed")

@@ -38,9 +38,10 @@ def with_related(queryset: QuerySet[CasePage]) -> QuerySet[CasePage]:
     )
 
 
-def ready_media() -> QuerySet[MediaItem]:
-    """Media peers can see (ready, not quarantined), each annotated with ``modality_label``."""
-    return MediaItem.objects.ready().annotate(
+def peer_media() -> QuerySet[MediaItem]:
+    """Media peers can see (approved with a published revision, ready, not withdrawn), each
+    annotated with ``modality_label``."""
+    return MediaItem.objects.peer_visible().annotate(
         modality_label=Case(
             When(kind=MediaKind.PHOTO, then=Value(PHOTO_MODALITY)),
             When(modality="", then=Value("OT")),
@@ -51,9 +52,10 @@ def ready_media() -> QuerySet[MediaItem]:
 
 
 def media_modalities(page_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
-    """Case id -> the distinct modalities of its ready media (cases without any are absent)."""
+    """Case id -> the distinct modalities of its peer-visible media (cases without any are
+    absent)."""
     found: dict[int, set[str]] = {}
-    rows = ready_media().filter(page_id__in=list(page_ids)).values_list("page_id", "modality_label")
+    rows = peer_media().filter(page_id__in=list(page_ids)).values_list("page_id", "modality_label")
     for page_id, label in rows:
         found.setdefault(page_id, set()).add(label)
     return {page_id: tuple(sorted(labels)) for page_id, labels in found.items()}
@@ -69,7 +71,7 @@ def case_document(
 ) -> dict[str, Any]:
     """The document for ``page`` at ``version`` (a number that grows with every change).
 
-    ``modalities``: of the case's ready media (``media_modalities``); a case has images when
+    ``modalities``: of the case's peer-visible media (``media_modalities``); a case has images when
     it has any. Text fields are plain text (Markdown rendered and stripped).
     """
     diagnosis = page.diagnosis

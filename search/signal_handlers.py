@@ -67,5 +67,5 @@ def condition_deleted(sender, instance, **kwargs) -> None:
     forget_synonyms()
 
 
-def media_ready(sender, page_id, **kwargs) -> None:
+def media_changed(sender, page_id, **kwargs) -> None:
     _on_commit(services.enqueue_index, page_id)

@@ -16,6 +16,7 @@ from wagtail.search import index
 from cases.access import VerifiedOnlyPageMixin
 from cases.fields import MarkdownField
 from cases.markup import EXTRA_CONTENT_FEATURES, plain_text, render_markdown
+from media_pipeline.panels import CaseMediaPanel
 
 from .choices import AgeBand, CaseMode, Certainty, Licence, Sex
 
@@ -148,6 +149,7 @@ class CasePage(VerifiedOnlyPageMixin, Page):
             ],
             heading="Classification",
         ),
+        CaseMediaPanel(heading="Images"),
         FieldPanel("extra"),
     ]
 

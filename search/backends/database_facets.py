@@ -7,11 +7,11 @@ selection, as in the engine (``search.queries``). Used by ``search.backends.data
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from cases.models import CasePage
-from search.documents import ready_media
+from search.documents import peer_media
 from search.queries import BOOLEAN_FACETS, FACET_FIELDS, FACET_SIZE
 from search.results import Facet, FacetValue
 
-#: facet name -> case lookup of its value (modalities and has_images come from ready media).
+#: facet name -> case lookup of its value (modalities and has_images come from peer-visible media).
 FACET_LOOKUPS = {
     "specialty": "specialty__name",
     "body_systems": "body_systems__name",
@@ -54,7 +54,7 @@ def facets(matched: QuerySet[CasePage], filters: dict[str, tuple[str, ...]]) -> 
 def _one_facet(name: str, values: tuple[str, ...]) -> Q:
     nothing = Q(pk__in=[])
     if name == "modalities":
-        return Q(pk__in=ready_media().filter(modality_label__in=values).values("page_id"))
+        return Q(pk__in=peer_media().filter(modality_label__in=values).values("page_id"))
     if name in BOOLEAN_FACETS:
         flags = {value == "true" for value in values if value in ("true", "false")}
         if not flags:
@@ -72,14 +72,14 @@ def _one_facet(name: str, values: tuple[str, ...]) -> Q:
 
 
 def _has_images() -> Q:
-    return Q(Exists(ready_media().filter(page_id=OuterRef("pk"))))
+    return Q(Exists(peer_media().filter(page_id=OuterRef("pk"))))
 
 
 def _counts(name: str, base: QuerySet[CasePage]) -> list[tuple[str, int]]:
     """(value, cases) pairs, most frequent first then by value, at most ``FACET_SIZE``."""
     if name == "modalities":
         rows = (
-            ready_media()
+            peer_media()
             .filter(page_id__in=base.values("pk"))
             .values(value=F("modality_label"))
             .annotate(n=Count("page_id", distinct=True))

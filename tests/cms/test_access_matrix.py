@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import Verification
+from media_pipeline.models import MediaItem
 from tests.factories import CasePageFactory, make_clinician, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,8 @@ MATRIX = {
     "others_case_submit": ("login", 403, 403, 404, 404),
     "verification_queue": ("login", "login", "login", "login", 200),
     "profile": ("login", 200, 200, 200, 404),
+    "media_remove": (405, 405, 405, 405, 405),  # POST only: tests/media_pipeline/test_media_review
+    "media_withdraw": ("login", "login", "login", "login", 200),
 }
 
 
@@ -37,6 +40,7 @@ def _user_for(role):
 def urls():
     author = make_clinician()
     case = CasePageFactory(owner=author)
+    item = MediaItem.objects.create(page=case, kind="photo", status="ready")
     return {
         "home": "/",
         "case_index": "/cases/",
@@ -48,6 +52,8 @@ def urls():
         "others_case_submit": f"/contribute/{case.pk}/submit/",
         "verification_queue": "/admin/verification/",
         "profile": "/profile/",
+        "media_remove": f"/media/item/{item.pk}/remove/",
+        "media_withdraw": f"/admin/media-quarantine/{item.pk}/withdraw/",
     }
 
 

@@ -69,6 +69,26 @@ def upload(client, django_capture_on_commit_callbacks):
     return post
 
 
+@pytest.fixture
+def approve(django_capture_on_commit_callbacks):
+    """``approve(page)``: an editor publishes the case's latest revision, as approving its
+    review does, and the follow-up tasks run."""
+    from tests.factories import make_editor
+
+    editor = None
+
+    def publish(page):
+        nonlocal editor
+        editor = editor or make_editor()
+        page.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            page.get_latest_revision().publish(user=editor)
+        page.refresh_from_db()
+        return page
+
+    return publish
+
+
 class _Collector(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.DEBUG)

@@ -1,6 +1,11 @@
-"""Who may fetch stored media: the permission matrix of the serving view."""
+"""Who may fetch stored media: the permission matrix of the serving view and the gallery.
+
+An item reaches peers only in the published version of a live case (an editor approved a
+revision that includes it), ready and not withdrawn; owners and editors see every item.
+"""
 
 import pytest
+from django.utils import timezone
 from pydicom.uid import generate_uid
 
 from accounts.models import Verification
@@ -10,71 +15,95 @@ from tests.media_pipeline.media_files import dicom_bytes
 
 pytestmark = pytest.mark.django_db
 
+ROLES = ("anonymous", "pending", "rejected", "peer", "owner", "editor")
 
-@pytest.fixture
-def stored(author, media_env, upload):
-    """A live case and a draft case of ``author``, each with one ready DICOM instance."""
-    cases = {"live": CasePageFactory(owner=author), "draft": CasePageFactory(owner=author)}
-    cases["draft"].live = False
-    cases["draft"].save()
-    for page in cases.values():
-        data = dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())
-        upload(page, {"a.dcm": data}, user=author)
-    return {name: MediaInstance.objects.get(item__page=page) for name, page in cases.items()}
-
-
-def _user(role, author):
-    return {
-        "anonymous": None,
-        "pending": make_clinician(status=Verification.PENDING),
-        "peer": make_clinician(),
-        "owner": author,
-        "editor": make_editor(),
-    }[role]
-
-
-# (role, case) -> expected status: "login" is a redirect to the login page.
+# item state -> expected status per role, in ROLES order; "login" is a redirect to log in.
 MATRIX = {
-    ("anonymous", "live"): "login",
-    ("pending", "live"): 403,
-    ("peer", "live"): 200,
-    ("peer", "draft"): 404,
-    ("peer", "quarantined"): 404,
-    ("owner", "draft"): 200,
-    ("owner", "quarantined"): 200,
-    ("editor", "draft"): 200,
-    ("editor", "quarantined"): 200,
+    # uploaded to a live case and approved with a published revision
+    "approved": ("login", 403, 403, 200, 200, 200),
+    # uploaded to a live case after publication: awaiting review
+    "unapproved on live case": ("login", 403, 403, 404, 200, 200),
+    # on a case that was never published
+    "draft case": ("login", 403, 403, 404, 200, 200),
+    # approved, then quarantined (waiting for an editor's redaction or release)
+    "quarantined": ("login", 403, 403, 404, 200, 200),
+    # approved, then withdrawn by an editor
+    "withdrawn": ("login", 403, 403, 404, 200, 200),
+    # approved, then the case was unpublished
+    "unpublished case": ("login", 403, 403, 404, 200, 200),
 }
 
 
-@pytest.mark.parametrize(("role", "case_state"), sorted(MATRIX))
-def test_media_permission_matrix(client, author, stored, role, case_state):
-    instance = stored["draft" if case_state == "draft" else "live"]
-    if case_state == "quarantined":
-        MediaItem.objects.filter(pk=instance.item_id).update(status=MediaStatus.QUARANTINED)
+@pytest.fixture
+def stored(author, media_env, upload, approve):
+    """``stored(state)``: a stored instance of ``author``'s whose item is in that state."""
+
+    def instance_on(page):
+        data = dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())
+        upload(page, {"a.dcm": data}, user=author)
+        return MediaInstance.objects.filter(item__page=page).latest("pk")
+
+    def make(state):
+        page = CasePageFactory(owner=author, live=state != "draft case")
+        instance = instance_on(page)
+        if state in ("unapproved on live case", "draft case"):
+            return instance
+        approve(page)
+        items = MediaItem.objects.filter(pk=instance.item_id)
+        if state == "quarantined":
+            items.update(status=MediaStatus.QUARANTINED)
+        elif state == "withdrawn":
+            items.update(withdrawn_at=timezone.now())
+        elif state == "unpublished case":
+            page.unpublish()
+        return instance
+
+    return make
+
+
+def _user(role, author):
+    if role == "anonymous":
+        return None
+    if role == "owner":
+        return author
+    if role == "editor":
+        return make_editor()
+    status = Verification.VERIFIED if role == "peer" else getattr(Verification, role.upper())
+    return make_clinician(status=status)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("state", sorted(MATRIX))
+def test_media_permission_matrix(client, author, stored, role, state):
+    instance = stored(state)
     client.logout()
     user = _user(role, author)
     if user:
         client.force_login(user)
 
-    response = client.get(f"/media/file/{instance.pk}/thumbnail/")
+    responses = [
+        client.get(f"/media/file/{instance.pk}/{rendition}/")
+        for rendition in ("thumbnail", "preview", "source")
+    ]
 
-    expected = MATRIX[(role, case_state)]
-    if expected == "login":
-        assert response.status_code == 302
-        assert "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == expected
+    expected = MATRIX[state][ROLES.index(role)]
+    for response in responses:
+        if expected == "login":
+            assert response.status_code == 302
+            assert "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == expected
     if expected == 200:
-        assert b"".join(response.streaming_content)[:4] == b"RIFF"
-        assert response["Content-Type"] == "image/webp"
-        assert response["Content-Disposition"] == "inline"
-        assert response["X-Content-Type-Options"] == "nosniff"
-        assert response["Cache-Control"].startswith("private")
+        thumbnail = responses[0]
+        assert b"".join(thumbnail.streaming_content)[:4] == b"RIFF"
+        assert thumbnail["Content-Type"] == "image/webp"
+        assert thumbnail["Content-Disposition"] == "inline"
+        assert thumbnail["X-Content-Type-Options"] == "nosniff"
+        assert thumbnail["Cache-Control"].startswith("private")
 
 
 def test_every_rendition_is_served_with_its_type(client, author, stored):
-    instance = stored["live"]
+    instance = stored("approved")
     client.force_login(make_clinician())
 
     source = client.get(f"/media/file/{instance.pk}/source/")
@@ -87,16 +116,30 @@ def test_every_rendition_is_served_with_its_type(client, author, stored):
     assert client.get(f"/media/file/{instance.pk}/frame/0/").status_code == 404
 
 
-def test_gallery_shows_ready_media_to_peers_only(client, author, stored):
-    instance = stored["live"]
+@pytest.mark.parametrize("state", sorted(MATRIX))
+def test_gallery_shows_peers_only_what_they_may_fetch(client, stored, state):
+    instance = stored(state)
     page = instance.item.page
     client.force_login(make_clinician())
-    assert f"/media/file/{instance.pk}/thumbnail/" in client.get(page.url).content.decode()
 
-    MediaItem.objects.filter(pk=instance.item_id).update(status=MediaStatus.QUARANTINED)
-    assert f"/media/file/{instance.pk}/" not in client.get(page.url).content.decode()
+    response = client.get(page.url)
 
+    peers_may_see = MATRIX[state][ROLES.index("peer")] == 200
+    if response.status_code == 200:
+        assert (f"/media/file/{instance.pk}/" in response.content.decode()) == peers_may_see
+    else:
+        assert not peers_may_see
+
+
+def test_owner_preview_shows_the_draft_media_with_their_state(client, author, stored):
+    quarantined = stored("quarantined")
+    pending = stored("unapproved on live case")
     client.force_login(author)
-    owner_view = client.get(f"/contribute/{page.pk}/preview/").content.decode()
-    assert f"/media/file/{instance.pk}/thumbnail/" in owner_view
-    assert "Quarantined" in owner_view
+
+    quarantined_view = client.get(f"/contribute/{quarantined.item.page_id}/preview/")
+    pending_view = client.get(f"/contribute/{pending.item.page_id}/preview/")
+
+    assert f"/media/file/{quarantined.pk}/thumbnail/" in quarantined_view.content.decode()
+    assert "Quarantined" in quarantined_view.content.decode()
+    assert f"/media/file/{pending.pk}/thumbnail/" in pending_view.content.decode()
+    assert "Awaiting review" in pending_view.content.decode()

@@ -103,7 +103,7 @@ def _study() -> dict[str, bytes]:
     }
 
 
-def test_upload_store_and_serve_through_presigned_urls(s3, author, case, upload, client):
+def test_upload_store_and_serve_through_presigned_urls(s3, author, case, upload, approve, client):
     upload(case, _study(), user=author)
 
     assert set(UploadedFile.objects.values_list("status", flat=True)) == {UploadStatus.READY}
@@ -117,6 +117,11 @@ def test_upload_store_and_serve_through_presigned_urls(s3, author, case, upload,
 
     instance = MediaInstance.objects.filter(item__kind="series").get()
     client.force_login(make_clinician())
+    unapproved = client.get(f"/media/file/{instance.pk}/source/")
+    assert unapproved.status_code == 404, "no URL is signed for an item awaiting review"
+    assert "Location" not in unapproved
+
+    approve(case)
     response = client.get(f"/media/file/{instance.pk}/source/")
     assert response.status_code == 302
     url = response["Location"]

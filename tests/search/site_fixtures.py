@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cases.models.choices import AgeBand, CaseMode, Certainty, Sex
-from media_pipeline.models import MediaItem, MediaKind, MediaStatus
+from media_pipeline.models import CaseMedia, MediaItem, MediaKind, MediaStatus
 from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
 from search.client import connect
@@ -32,7 +32,7 @@ def publish(case):
 
 @pytest.fixture
 def corpus(db):
-    """Five published cases (three with ready media) and one draft, named by key."""
+    """Five published cases (three with media peers see) and one draft, named by key."""
     cardio = SpecialtyFactory(name="Cardiology")
     resp = SpecialtyFactory(name="Respiratory medicine")
     cvs = BodySystemFactory(name="Cardiovascular")
@@ -117,19 +117,22 @@ def corpus(db):
         case.save()  # a ParentalManyToManyField is written on save
         cases[key] = case
     media = [
-        ("stemi", MediaKind.SERIES, MediaStatus.READY, "CT"),
-        ("saddle", MediaKind.SERIES, MediaStatus.READY, "CT"),
-        ("saddle", MediaKind.SERIES, MediaStatus.QUARANTINED, "MR"),  # peers cannot see it
-        ("lobar", MediaKind.PHOTO, MediaStatus.READY, ""),
+        ("stemi", MediaKind.SERIES, MediaStatus.READY, "CT", True),
+        ("saddle", MediaKind.SERIES, MediaStatus.READY, "CT", True),
+        ("saddle", MediaKind.SERIES, MediaStatus.QUARANTINED, "MR", True),  # peers cannot see it
+        ("nstemi", MediaKind.SERIES, MediaStatus.READY, "US", False),  # awaiting review
+        ("lobar", MediaKind.PHOTO, MediaStatus.READY, "", True),
     ]
-    for number, (key, kind, status, modality) in enumerate(media):
-        MediaItem.objects.create(
+    for number, (key, kind, status, modality, approved) in enumerate(media):
+        item = MediaItem.objects.create(
             page=cases[key],
             kind=kind,
             status=status,
             modality=modality,
             series_uid=f"2.25.{number}",
         )
+        if approved:  # in the published version of the case
+            CaseMedia.objects.create(page=cases[key], item=item)
     cases["draft"] = CasePageFactory(
         live=False, title="Draft infarct nobody may find", diagnosis=mi, specialty=cardio
     )

@@ -82,22 +82,33 @@ def test_only_live_unrestricted_cases_are_indexable():
     assert restricted.pk not in ids
 
 
-def test_modalities_come_from_ready_media_only():
-    from media_pipeline.models import MediaItem, MediaKind, MediaStatus
+def test_modalities_come_from_media_peers_see_only():
+    from django.utils import timezone
+
+    from media_pipeline.models import CaseMedia, MediaItem, MediaKind, MediaStatus
     from search.documents import media_modalities
 
     case, bare = CasePageFactory(), CasePageFactory()
-    for number, (kind, status, modality) in enumerate(
+    for number, (kind, status, modality, approved, withdrawn) in enumerate(
         [
-            (MediaKind.SERIES, MediaStatus.READY, "MR"),
-            (MediaKind.SERIES, MediaStatus.READY, ""),
-            (MediaKind.PHOTO, MediaStatus.READY, ""),
-            (MediaKind.SERIES, MediaStatus.QUARANTINED, "CT"),
+            (MediaKind.SERIES, MediaStatus.READY, "MR", True, False),
+            (MediaKind.SERIES, MediaStatus.READY, "", True, False),
+            (MediaKind.PHOTO, MediaStatus.READY, "", True, False),
+            (MediaKind.SERIES, MediaStatus.QUARANTINED, "CT", True, False),
+            (MediaKind.SERIES, MediaStatus.READY, "US", False, False),  # awaiting review
+            (MediaKind.SERIES, MediaStatus.READY, "XA", True, True),  # withdrawn
         ]
     ):
-        MediaItem.objects.create(
-            page=case, kind=kind, status=status, modality=modality, series_uid=f"1.2.{number}"
+        item = MediaItem.objects.create(
+            page=case,
+            kind=kind,
+            status=status,
+            modality=modality,
+            series_uid=f"1.2.{number}",
+            withdrawn_at=timezone.now() if withdrawn else None,
         )
+        if approved:
+            CaseMedia.objects.create(page=case, item=item)
     found = media_modalities([case.pk, bare.pk])
     assert found == {case.pk: ("MR", "OT", "Photo")}
     doc = case_document(case, 1, modalities=found[case.pk])

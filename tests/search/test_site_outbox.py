@@ -37,7 +37,7 @@ def test_nothing_is_enqueued_before_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         publish(case)
     assert not OutboxEntry.objects.exists()
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the reindex, and the purge of media the version dropped
 
 
 def test_publish_succeeds_when_the_engine_is_down(settings, django_capture_on_commit_callbacks):
@@ -158,14 +158,14 @@ def test_rebuild_on_the_database_backend_is_a_no_op_with_a_message(capsys):
     assert "nothing to rebuild" in capsys.readouterr().out
 
 
-def test_media_ready_reindexes_the_case(settings, django_capture_on_commit_callbacks):
+def test_media_changed_reindexes_the_case(settings, django_capture_on_commit_callbacks):
     from media_pipeline.models import MediaItem
-    from media_pipeline.signals import media_ready
+    from media_pipeline.signals import media_changed
 
     settings.TASKS = DUMMY_TASKS
     case = CasePageFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        media_ready.send(sender=MediaItem, page_id=case.pk)
+        media_changed.send(sender=MediaItem, page_id=case.pk)
     assert entry(case).is_pending
     assert entry(case).action == "index"
 

@@ -72,7 +72,7 @@ def test_values_within_a_facet_are_alternatives(backend, corpus):  # noqa: F811
     assert results.total == 4  # the saddle embolus has both and is counted once
 
 
-def test_media_facets_count_only_ready_media(backend, corpus):  # noqa: F811
+def test_media_facets_count_only_media_peers_see(backend, corpus):  # noqa: F811
     results = search(backend)
     assert facet(results, "modalities") == {"CT": (2, False), "Photo": (1, False)}
     assert facet(results, "has_images") == {"true": (3, False), "false": (2, False)}
