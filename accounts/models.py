@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Upper
 
-from .roles import EDITOR
+from .roles import EDITOR, MODERATOR
 
 
 class User(AbstractUser):
@@ -16,13 +16,18 @@ class User(AbstractUser):
         return self.is_superuser or self._in_group(EDITOR)
 
     @property
+    def is_moderator(self) -> bool:
+        """Moderators work the flag queue; editors may too."""
+        return self.is_editor or self._in_group(MODERATOR)
+
+    @property
     def can_view_cases(self) -> bool:
-        """Verified clinicians and editors see cases, media and discussion; nobody else."""
+        """Verified clinicians, editors and moderators see cases, media and discussion."""
         if not self.is_active:
             return False
         # Verification is the source of truth (it also manages the Clinician group); checking
         # it first spares verified clinicians a group query on every page.
-        return self.verification_status == Verification.VERIFIED or self.is_editor
+        return self.verification_status == Verification.VERIFIED or self.is_moderator
 
     @property
     def verification_status(self) -> str | None:

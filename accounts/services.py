@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .models import ClinicianProfile, User, Verification
 from .roles import CLINICIAN
+from .signals import verification_decided
 
 
 @transaction.atomic
@@ -45,6 +46,7 @@ def verify_clinician(profile: ClinicianProfile, *, by: User) -> None:
     profile.reviewed_at = timezone.now()
     profile.save()
     profile.user.groups.add(Group.objects.get(name=CLINICIAN))
+    verification_decided.send(sender=ClinicianProfile, profile=profile, by=by, verified=True)
 
 
 @transaction.atomic
@@ -59,6 +61,7 @@ def reject_clinician(profile: ClinicianProfile, *, by: User, reason: str) -> Non
     profile.reviewed_at = timezone.now()
     profile.save()
     profile.user.groups.remove(Group.objects.get(name=CLINICIAN))
+    verification_decided.send(sender=ClinicianProfile, profile=profile, by=by, verified=False)
 
 
 def pending_count() -> int:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:page_id>/edit/", views.case_edit, name="edit"),
     path("<int:page_id>/preview/", views.case_preview, name="preview"),
     path("<int:page_id>/submit/", views.case_submit, name="submit"),
+    path("conditions/", views.condition_lookup, name="conditions"),
 ]

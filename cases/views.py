@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
@@ -10,7 +11,10 @@ from django.views.decorators.http import require_http_methods
 from . import services
 from .access import require_case_access
 from .forms import CaseForm, SubmitForm
-from .models import CasePage
+from .models import CasePage, Condition
+
+#: Suggestions a condition lookup returns at most.
+CONDITION_SUGGESTIONS = 12
 
 
 def _own_case(request, page_id: int) -> CasePage:
@@ -88,3 +92,38 @@ def case_submit(request, page_id: int):
             messages.success(request, "Submitted. An editor will review your case.")
             return redirect("cases:mine")
     return TemplateResponse(request, "cases/case_submit.html", {"form": form, "page": page})
+
+
+@require_case_access
+def condition_lookup(request):
+    """``GET ?q=``: up to 12 conditions whose name or a synonym contains the text, as
+    ``{"results": [{"id", "name", "matched"}]}``: exact names and synonyms first, then names
+    starting with the text, then the rest. ``matched`` is the synonym that matched when the
+    name did not (type "MI", see "Myocardial infarction")."""
+    query = " ".join(request.GET.get("q", "").split())[:80]
+    if len(query) < 2:
+        return JsonResponse({"results": []})
+    lowered = query.lower()
+    found = Condition.objects.filter(Q(name__icontains=query) | Q(synonyms__icontains=query))
+    results = []
+    for condition in found[:200]:
+        matched = "" if lowered in condition.name.lower() else _matching_synonym(condition, lowered)
+        if matched is None:
+            continue
+        name = condition.name.lower()
+        exact = name == lowered or (matched or "").lower() == lowered
+        tier = 0 if exact else 1 if name.startswith(lowered) else 2 if not matched else 3
+        rank = (tier, condition.name)
+        results.append((rank, {"id": condition.pk, "name": condition.name, "matched": matched}))
+    results.sort(key=lambda pair: pair[0])
+    return JsonResponse({"results": [row for _, row in results[:CONDITION_SUGGESTIONS]]})
+
+
+def _matching_synonym(condition: Condition, lowered: str) -> str | None:
+    """The first synonym containing the text; for two-letter queries, only a whole synonym
+    (so that "mi" suggests MI, not every synonym with "mi" inside a word)."""
+    for synonym in condition.synonym_list:
+        text = synonym.lower()
+        if text == lowered or (len(lowered) > 2 and lowered in text):
+            return synonym
+    return None

@@ -9,5 +9,7 @@ urlpatterns = [
     path("contribute/", include("cases.urls")),
     path("", include("search.urls")),
     path("media/", include("media_pipeline.urls")),
+    path("discussion/", include("discussion.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include(wagtail_urls)),
 ]

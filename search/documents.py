@@ -10,6 +10,7 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Case, CharField, F, QuerySet, Value, When
 from wagtail.models import Page
 
@@ -23,8 +24,9 @@ PHOTO_MODALITY = "Photo"
 
 
 def indexable_cases() -> QuerySet[CasePage]:
-    """Cases peers may find: live, and without a view restriction on them or an ancestor."""
-    return CasePage.objects.live().public()
+    """Cases peers may find: live, without a view restriction on them or an ancestor, and
+    not held back by a moderation flag."""
+    return CasePage.objects.live().public().filter(moderation_hold__isnull=True)
 
 
 def is_indexable(page: Page) -> bool:
@@ -33,9 +35,9 @@ def is_indexable(page: Page) -> bool:
 
 def with_related(queryset: QuerySet[CasePage]) -> QuerySet[CasePage]:
     """``queryset`` with what ``case_document`` reads fetched in a few queries."""
-    return queryset.select_related("diagnosis", "specialty").prefetch_related(
-        "body_systems", "tags", "differentials__condition"
-    )
+    return queryset.select_related(
+        "diagnosis", "specialty", "activity", "confirmed_diagnosis__condition"
+    ).prefetch_related("body_systems", "tags", "differentials__condition")
 
 
 def peer_media() -> QuerySet[MediaItem]:
@@ -62,20 +64,20 @@ def media_modalities(page_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
 
 
 def case_document(
-    page: CasePage,
-    version: int,
-    *,
-    modalities: tuple[str, ...] = (),
-    comment_count: int = 0,
-    proposal_count: int = 0,
+    page: CasePage, version: int, *, modalities: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     """The document for ``page`` at ``version`` (a number that grows with every change).
 
     ``modalities``: of the case's peer-visible media (``media_modalities``); a case has images when
-    it has any. Text fields are plain text (Markdown rendered and stripped).
+    it has any. Text fields are plain text (Markdown rendered and stripped). Discussion
+    counts and the confirmed diagnosis come from ``discussion`` (``with_related`` fetches
+    them).
     """
     diagnosis = page.diagnosis
     published = page.first_published_at or page.last_published_at
+    activity = _related(page, "activity")
+    confirmed = _related(page, "confirmed_diagnosis")
+    last_activity = activity.last_activity_at if activity else None
     return {
         "id": page.pk,
         "url": page.get_url() or page.url_path,
@@ -107,10 +109,20 @@ def case_document(
         "has_images": bool(modalities),
         "featured": page.featured,
         "published_at": published.isoformat() if published else None,
-        "comment_count": comment_count,
-        "proposal_count": proposal_count,
+        "comment_count": activity.comment_count if activity else 0,
+        "proposal_count": activity.proposal_count if activity else 0,
+        "confirmed_diagnosis": confirmed.label if confirmed else "",
+        "last_activity_at": last_activity.isoformat() if last_activity else None,
         "version": int(version),
     }
+
+
+def _related(page: CasePage, name: str):
+    """A one-to-one row of ``page`` that may not exist (None then)."""
+    try:
+        return getattr(page, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def plain_document_text(markdown: str) -> str:

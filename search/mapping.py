@@ -31,6 +31,7 @@ KEYWORD_FIELDS = (
     "certainty",
     "case_mode",
     "tags",
+    "confirmed_diagnosis",
 )
 BOOLEAN_FIELDS = ("has_images", "featured")
 INTEGER_FIELDS = ("comment_count", "proposal_count", "activity")
@@ -108,6 +109,7 @@ def _properties() -> dict[str, Any]:
             },
         },
         "published_at": {"type": "date"},
+        "last_activity_at": {"type": "date"},
         "version": {"type": "long", "index": False},
         # tombstones of removed cases (see search.indexer.delete_documents)
         "deleted": {"type": "boolean"},

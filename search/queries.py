@@ -98,6 +98,7 @@ SORTS: dict[str, list[Any]] = {
     "newest": [{"published_at": {"order": "desc"}}, {"id": {"order": "desc"}}],
     "discussed": [
         {"activity": {"order": "desc"}},
+        {"last_activity_at": {"order": "desc", "missing": "_last"}},
         {"published_at": {"order": "desc"}},
         {"id": {"order": "desc"}},
     ],

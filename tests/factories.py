@@ -5,7 +5,7 @@ import wagtail_factories
 from django.contrib.auth.models import Group
 
 from accounts.models import ClinicianProfile, Profession, RegistrationBody, User, Verification
-from accounts.roles import CLINICIAN, EDITOR
+from accounts.roles import CLINICIAN, EDITOR, MODERATOR
 from cases.models import BodySystem, CaseIndexPage, CasePage, Condition, Specialty
 from cases.models.choices import AgeBand, CaseMode, Certainty, Sex
 
@@ -77,6 +77,12 @@ def make_clinician(status=Verification.VERIFIED, **kwargs) -> User:
 def make_editor(**kwargs) -> User:
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name=EDITOR))
+    return user
+
+
+def make_moderator(**kwargs) -> User:
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=MODERATOR))
     return user
 
 

@@ -13,7 +13,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cases.access import VerifiedOnlyPageMixin
+from cases.access import VerifiedOnlyPageMixin, can_view_cases
 from cases.fields import MarkdownField
 from cases.markup import EXTRA_CONTENT_FEATURES, plain_text, render_markdown
 from media_pipeline.panels import CaseMediaPanel
@@ -50,7 +50,7 @@ class CaseIndexPage(VerifiedOnlyPageMixin, Page):
         slug, *rest = path_components
         case = (
             CasePage.objects.child_of(self)
-            .select_related("diagnosis", "specialty")
+            .select_related("diagnosis", "specialty", "moderation_hold")
             .filter(slug=slug)
             .first()
         )
@@ -185,6 +185,14 @@ class CasePage(VerifiedOnlyPageMixin, Page):
 
     def plain(self, field: str) -> str:
         return plain_text(getattr(self, field))
+
+    def serve(self, request, *args, **kwargs):
+        """A case held back by a flag is a 404 for everyone but moderators and its author."""
+        from discussion.permissions import can_see_case
+
+        if can_view_cases(request.user) and not can_see_case(request.user, self):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

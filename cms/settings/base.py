@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "cases",
     "media_pipeline",
     "search",
+    "discussion",
+    "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "csp",
+    "django_ratelimit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -178,6 +182,27 @@ if TASKS_REDIS_URL:
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Cache (rate limits, related cases): in-process embedded, Redis with CACHE_REDIS_URL ---
+# Rate limits count in the cache, so several web processes need a shared one: Redis (the
+# task queue's, unless CACHE_REDIS_URL names another). The embedded default serves from one
+# process, where the local-memory cache is shared by every request.
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL") or TASKS_REDIS_URL
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-ratelimit lists only third-party Redis clients as supported; Django's own Redis
+# cache increments atomically too. Its "not shared" error is about several processes, which
+# the embedded default does not run.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not CACHE_REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
 # --- Search: database embedded, Elasticsearch/OpenSearch with ELASTICSEARCH_URL -----------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -195,6 +220,25 @@ CASEBOOK_CASES = {
     "PAGE_SIZE": 20,
 }
 CASEBOOK_DEMO_PASSWORD = env_str("CASEBOOK_DEMO_PASSWORD", "casebook-demo-2026")
+CASEBOOK_DISCUSSION = {
+    # Flags other than "possible patient identifier" hide an item at this many flaggers.
+    "HIDE_AFTER_FLAGS": env_int("CASEBOOK_HIDE_AFTER_FLAGS", 3),
+    # An opinion case without a confirmed diagnosis reminds its author once, after this long.
+    "OUTCOME_REMINDER_DAYS": env_int("CASEBOOK_OUTCOME_REMINDER_DAYS", 30),
+    # Per-user limits (django-ratelimit rates); users verified for less than a week get the
+    # "NEW_" ones.
+    "RATES": {
+        "comment": "30/h",
+        "proposal": "20/h",
+        "vote": "120/h",
+        "flag": "20/d",
+        "NEW_comment": "10/h",
+        "NEW_proposal": "5/h",
+        "NEW_vote": "40/h",
+        "NEW_flag": "5/d",
+    },
+    "NEW_USER_DAYS": 7,
+}
 
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Casebook"

@@ -9,7 +9,8 @@ It searches live, unrestricted cases directly (the database is its own index, so
 * Relevance: weighted count of the fields that match (condition 5, title 3, summary 2, the
   rest 1) plus a bonus when the whole query occurs in the title, summary or condition.
 * Facets (``database_facets``): one GROUP BY per facet, disjunctive like the engine.
-* "Most discussed" orders by activity, which is 0 until discussion exists: newest first.
+* "Most discussed" orders by visible comments plus proposals (``discussion.CaseActivity``),
+  then by the latest activity, then newest first, as the engine does.
 
 The text match is evaluated once: its case ids (up to ``MATERIALISE_LIMIT``) are then reused
 by the count, the page of hits and every facet query.
@@ -19,8 +20,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower
 from wagtail.models import Page
 
 from cases.models import CasePage, CaseTag, Condition
@@ -38,10 +39,17 @@ MAX_QUERY_WORDS = 12
 #: Up to this many matching cases, their ids are passed on instead of matching again
 #: (well below the bound-parameter limits of SQLite and PostgreSQL).
 MATERIALISE_LIMIT = 5_000
+#: Visible comments plus proposals, the engine's ``activity``.
+DISCUSSION = Coalesce(F("activity__comment_count") + F("activity__proposal_count"), 0)
 SORTS = {
     "relevance": ("-score", "-first_published_at", "-pk"),
     "newest": ("-first_published_at", "-pk"),
-    "discussed": ("-first_published_at", "-pk"),
+    "discussed": (
+        "-discussion",
+        F("activity__last_activity_at").desc(nulls_last=True),
+        "-first_published_at",
+        "-pk",
+    ),
 }
 _HIT_FIELDS = (
     "pk",
@@ -81,6 +89,8 @@ class DatabaseBackend(SearchBackend):
                 results = database_text.with_word_aliases(results).annotate(
                     score=database_text.score(req.q, phrasings)
                 )
+            elif req.effective_sort == "discussed":
+                results = results.annotate(discussion=DISCUSSION)
             ordered = results.order_by(*SORTS[req.effective_sort])
             hits = self._hits(ordered[start : start + size], phrasings)
         return SearchResults(

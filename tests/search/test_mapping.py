@@ -8,6 +8,7 @@ DOCUMENT_FIELDS = {
     "management", "condition", "condition_synonyms", "differentials", "specialty",
     "body_systems", "modalities", "age_band", "sex", "certainty", "case_mode", "tags",
     "has_images", "featured", "published_at", "comment_count", "proposal_count", "version",
+    "confirmed_diagnosis", "last_activity_at",
 }  # fmt: skip
 
 

@@ -30,6 +30,8 @@ def case(doc_id: int, condition: str, **fields: Any) -> dict[str, Any]:
         "published_at": f"2026-01-{doc_id:02d}T09:00:00+00:00",
         "comment_count": 0,
         "proposal_count": 0,
+        "confirmed_diagnosis": "",
+        "last_activity_at": None,
         "version": 1,
     }
     doc.update(fields)

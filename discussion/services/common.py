@@ -1,0 +1,29 @@
+"""What every discussion write shares: the conflict error and the follow-up on commit."""
+
+from functools import partial
+
+from django.db import transaction
+
+from discussion.stats import refresh_activity
+
+
+class Conflict(Exception):
+    """The request is valid but clashes with the current state (HTTP 409): a vote on a
+    removed proposal, a reply to a removed comment, a second flag on one item."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def discussion_changed(page_id: int) -> None:
+    """Recount the case's activity now; reindex it once the change is committed."""
+    from search.services import enqueue_index
+
+    refresh_activity(page_id)
+    transaction.on_commit(partial(enqueue_index, page_id), robust=True)
+
+
+def after_commit(task, *args) -> None:
+    """Enqueue ``task`` with ``args`` once the current transaction commits."""
+    transaction.on_commit(partial(task.enqueue, *args), robust=True)

@@ -1,0 +1,34 @@
+"""Notify authors of review decisions and applicants of verification. Receivers only
+enqueue a task on commit."""
+
+from functools import partial
+
+from django.db import transaction
+
+
+def _enqueue(task, *args) -> None:
+    transaction.on_commit(partial(task.enqueue, *args), robust=True)
+
+
+def workflow_approved(sender, instance, user=None, **kwargs) -> None:
+    from notifications.tasks import notify_case_reviewed_task
+
+    _enqueue(notify_case_reviewed_task, int(instance.object_id), _pk(user), True, "")
+
+
+def workflow_rejected(sender, instance, user=None, **kwargs) -> None:
+    from notifications.tasks import notify_case_reviewed_task
+
+    rejected = instance.task_states.filter(status="rejected").order_by("-finished_at").first()
+    message = rejected.comment if rejected else ""
+    _enqueue(notify_case_reviewed_task, int(instance.object_id), _pk(user), False, message)
+
+
+def verification_decided(sender, profile, by, verified, **kwargs) -> None:
+    from notifications.tasks import notify_verification_task
+
+    _enqueue(notify_verification_task, profile.user_id, _pk(by), verified)
+
+
+def _pk(user) -> int | None:
+    return user.pk if user is not None and user.is_authenticated else None
