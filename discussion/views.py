@@ -9,6 +9,7 @@ its own that keeps what the user typed (a 400, 403, 404, 409 or 429, never a 500
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -271,7 +272,7 @@ def flag(request, kind: str, object_id: int):
 
 UNANSWERED_SORTS = {
     "newest": ("-first_published_at", "-pk"),
-    "votes": ("-activity__vote_count", "-first_published_at", "-pk"),
+    "votes": (F("activity__vote_count").desc(nulls_last=True), "-first_published_at", "-pk"),
 }
 
 
