@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import ClinicianProfile, Profession, RegistrationBody, Verification
-from accounts.roles import CLINICIAN, EDITOR
+from accounts.roles import CLINICIAN, EDITOR, MODERATOR
 
 from .models import BodySystem, CasePage, Condition, Specialty
 from .portability import ImportReport, import_records
@@ -22,6 +22,7 @@ DEMO_USERS = {
     "demo-editor": {"role": EDITOR, "status": None},
     "demo-clinician": {"role": CLINICIAN, "status": Verification.VERIFIED},
     "demo-pending": {"role": None, "status": Verification.PENDING},
+    "demo-moderator": {"role": MODERATOR, "status": None},
 }
 
 
@@ -102,6 +103,11 @@ def seed_cases() -> ImportReport:
 
 
 def seed_demo(password: str | None = None) -> tuple[dict[str, int], ImportReport]:
-    seed_users(password or settings.CASEBOOK_DEMO_PASSWORD)
+    from discussion.demo import seed_discussion
+
+    password = password or settings.CASEBOOK_DEMO_PASSWORD
+    seed_users(password)
     counts = seed_taxonomy()
-    return counts, seed_cases()
+    report = seed_cases()
+    counts.update(seed_discussion(password))
+    return counts, report

@@ -10,9 +10,10 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from discussion import services
-from discussion.models import FlagReason
+from discussion.models import FlagReason, Proposal
 from discussion.moderation_queue import queue_items, target_of
 from discussion.permissions import can_moderate
+from discussion.services.proposals import condition_named
 
 ACTIONS = {
     "dismiss": (services.dismiss_flags, "Flags dismissed; the item is visible again."),
@@ -69,3 +70,41 @@ def decide(request, kind: str, object_id: int, action: str):
     else:
         messages.success(request, done)
     return redirect("discussion_moderation:queue")
+
+
+def _require_editor(request) -> None:
+    if not getattr(request.user, "is_editor", False):
+        raise PermissionDenied
+
+
+@require_GET
+def free_text_proposals(request):
+    """Proposals typed as free text, for editors to map to a taxonomy condition."""
+    _require_editor(request)
+    proposals = (
+        Proposal.objects.shown()
+        .filter(condition__isnull=True)
+        .select_related("page", "author__clinician_profile")
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "discussion/admin/free_text.html", {"proposals": page})
+
+
+@require_POST
+def map_free_text(request, proposal_id: int):
+    _require_editor(request)
+    proposal = Proposal.objects.shown().filter(pk=proposal_id, condition__isnull=True).first()
+    if proposal is None:
+        raise Http404("No unmapped proposal has that id.")
+    condition = condition_named(request.POST.get("condition", ""))
+    if condition is None:
+        messages.error(request, "No condition has exactly that name or synonym.")
+    else:
+        try:
+            services.map_proposal(proposal, request.user, condition)
+        except services.Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"“{proposal.free_text}” now counts as {condition.name}.")
+    return redirect("discussion_moderation:free-text")

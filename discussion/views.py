@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import require_case_access
@@ -302,16 +303,23 @@ def unanswered(request):
     return TemplateResponse(request, "discussion/unanswered.html", context)
 
 
-def case_discussion_context(request, page) -> dict:
-    """What the case page shows of its discussion, in a fixed number of queries."""
+def case_discussion_context(request, page, csrf_token: str) -> dict:
+    """What the case page shows of its discussion, in a fixed number of queries; threads and
+    proposals are rendered here (``discussion.rendering``)."""
+    from discussion.rendering import DiscussionRenderer, render_proposals, render_threads
     from discussion.threads import build_discussion
 
     user = request.user
+    moderator = can_moderate(user)
+    discussion = build_discussion(user, page)
+    renderer = DiscussionRenderer(user, page, moderator=moderator, csrf_token=csrf_token)
+    comment_url = reverse("discussion:comment", args=[page.pk])
     return {
-        **build_discussion(user, page),
+        **discussion,
+        "threads_html": render_threads(renderer, discussion["threads"], comment_url),
+        "proposals_html": render_proposals(renderer, discussion["proposals"]),
         "following": is_following(user, page),
         "can_confirm": can_confirm(user, page),
-        "can_moderate": can_moderate(user),
         "comment_form": CommentForm(),
         "proposal_form": ProposalForm(),
         "visible": can_see_case(user, page),

@@ -16,6 +16,8 @@ from discussion.services import moderation
 moderation_urls = (
     [
         path("", admin_views.moderation_queue, name="queue"),
+        path("proposals/", admin_views.free_text_proposals, name="free-text"),
+        path("proposals/<int:proposal_id>/map/", admin_views.map_free_text, name="map"),
         path("<str:kind>/<int:object_id>/<str:action>/", admin_views.decide, name="decide"),
     ],
     "discussion_moderation",

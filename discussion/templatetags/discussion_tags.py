@@ -14,11 +14,12 @@ def case_discussion(context, page):
     request = context["request"]
     if context.get("is_preview") or not page.live:
         return {"show": False}
+    csrf_token = str(context.get("csrf_token", ""))
     return {
         "show": True,
         "page": page,
         "request": request,
         "user": request.user,
-        "csrf_token": context.get("csrf_token"),
-        **case_discussion_context(request, page),
+        "csrf_token": csrf_token,
+        **case_discussion_context(request, page, csrf_token),
     }

@@ -26,3 +26,30 @@ def test_seed_demo_twice(client, settings):
     client.logout()
     assert client.login(username="demo-pending", password="a-demo-password-for-tests")
     assert client.get("/cases/").status_code == 403
+
+
+def test_seed_demo_adds_a_lively_discussion_once(settings, django_capture_on_commit_callbacks):
+    from discussion.models import Comment, ConfirmedDiagnosis, Flag, Proposal, ProposalVote
+    from notifications.models import Notification
+
+    settings.CASEBOOK_DEMO_PASSWORD = "a-demo-password-for-tests"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    counts = [m.objects.count() for m in (Comment, Proposal, ProposalVote, Flag)]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+
+    assert [m.objects.count() for m in (Comment, Proposal, ProposalVote, Flag)] == counts
+    threads = Comment.objects.filter(parent__isnull=True).values("page").distinct().count()
+    assert threads >= 10
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Comment.objects.filter(mentions__isnull=False).exists()
+    opinion = Proposal.objects.filter(page__case_mode="opinion", votes__isnull=False)
+    assert opinion.values("page").distinct().count() >= 8
+    assert ConfirmedDiagnosis.objects.exists()
+    unanswered = CasePage.objects.live().filter(
+        case_mode="opinion", confirmed_diagnosis__isnull=True, proposals__isnull=False
+    )
+    assert unanswered.exists()
+    assert Notification.objects.filter(recipient__username="demo-clinician").count() >= 3
+    assert Flag.objects.filter(status="open").count() == 1

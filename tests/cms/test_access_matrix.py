@@ -253,6 +253,16 @@ ROWS = {
         (L, L, L, L, 302, 302),
         "post",
     ),
+    "free-text proposals": Row(
+        "discussion_moderation:free-text", lambda w: "/admin/moderation/proposals/", ADMIN_EDITORS
+    ),
+    "map a free-text proposal": Row(
+        "discussion_moderation:map",
+        lambda w: f"/admin/moderation/proposals/{w.free_text_proposal.pk}/map/",
+        (L, L, L, L, 302, DENIED),
+        "post",
+        lambda w: {"condition": w.proposal.condition.name},
+    ),
     # notifications: for every signed-in user (verification news reaches the unverified)
     "notifications": Row("notifications:list", lambda w: "/notifications/", SIGNED_IN),
     "open someone else's notification": Row(
@@ -316,6 +326,7 @@ class World:
     comment: Any
     hidden_comment: Any
     proposal: Any
+    free_text_proposal: Any
     applicant: Any
     approved_instance: Any
     pending_instance: Any
@@ -373,6 +384,7 @@ def _build_world() -> World:
         reason="identifier",
     )
     proposal = discussion.propose(case, author, condition=ConditionFactory(), rationale="why")
+    free_text = discussion.propose(case, author, free_text="Something unusual", rationale="why")
     notification = notifications.notify([author.pk], Event.COMMENT, page_id=case.pk)[0]
     case.refresh_from_db()
     return World(
@@ -384,6 +396,7 @@ def _build_world() -> World:
         comment=comment,
         hidden_comment=Comment.objects.get(pk=hidden.pk),
         proposal=proposal,
+        free_text_proposal=free_text,
         applicant=ProfileFactory(status=Verification.PENDING),
         approved_instance=approved,
         pending_instance=pending,

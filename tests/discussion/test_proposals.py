@@ -203,3 +203,26 @@ def test_unanswered_lists_open_opinion_cases(client, case, author, peer, post, m
     assert other.title in cardiology and case.title not in cardiology
     ConfirmedDiagnosis.objects.create(page=other, condition=mi, certainty="certain")
     assert other.title not in client.get("/discussion/unanswered/").content.decode()
+
+
+def test_editors_map_free_text_proposals_in_the_admin(client, case, peer, post, mi):
+    post(peer, propose_url(case), {"diagnosis": "Crushing thing", "rationale": "pain"})
+    proposal = Proposal.objects.get()
+    editor = make_editor()
+    client.force_login(editor)
+
+    listing = client.get("/admin/moderation/proposals/").content.decode()
+    unknown = client.post(f"/admin/moderation/proposals/{proposal.pk}/map/", {"condition": "Nope"})
+    proposal.refresh_from_db()
+    assert "Crushing thing" in listing and unknown.status_code == 302
+    assert proposal.condition is None
+    client.post(f"/admin/moderation/proposals/{proposal.pk}/map/", {"condition": "heart attack"})
+
+    proposal.refresh_from_db()
+    assert (proposal.condition, proposal.mapped_by) == (mi, editor)
+    assert (
+        client.post(
+            f"/admin/moderation/proposals/{proposal.pk}/map/", {"condition": "MI"}
+        ).status_code
+        == 404
+    )
