@@ -29,7 +29,7 @@ install-test: $(VENV)/.installed-test ## Install Casebook with its test tools
 run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000 with a task worker
 	$(PY) manage.py migrate --noinput
 	CASEBOOK_DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py seed_demo
-	@echo "Demo logins (password: $(DEMO_PASSWORD)): demo-editor, demo-clinician (verified), demo-pending"
+	@echo "Demo logins (password: $(DEMO_PASSWORD)): demo-editor, demo-clinician (verified), demo-pending, demo-moderator"
 	$(PY) manage.py resume_uploads --minutes 0
 	@trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py db_worker --queue-name default & worker=$$!; \
