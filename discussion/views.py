@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import require_case_access
@@ -47,22 +48,14 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _comment_for(request, comment_id: int) -> Comment:
-    comment = get_object_or_404(Comment.objects.select_related("page"), pk=comment_id)
-    page = discussable_case(request.user, comment.page_id)
-    if not can_see_post(request.user, comment):
-        raise Http404("No such comment.")
-    comment.page = page
-    return comment
-
-
-def _proposal_for(request, proposal_id: int) -> Proposal:
-    proposal = get_object_or_404(Proposal.objects.select_related("page"), pk=proposal_id)
-    page = discussable_case(request.user, proposal.page_id)
-    if not can_see_post(request.user, proposal):
-        raise Http404("No such proposal.")
-    proposal.page = page
-    return proposal
+def _post_for(request, model, pk: int):
+    """A comment or proposal on a case the user may discuss, that they may see (else 404)."""
+    post = get_object_or_404(model.objects.select_related("page"), pk=pk)
+    page = discussable_case(request.user, post.page_id)
+    if not can_see_post(request.user, post):
+        raise Http404("No such post.")
+    post.page = page
+    return post
 
 
 def _write(request, page, action, run, form=None, anchor="discussion", done=""):
@@ -110,7 +103,7 @@ def post_comment(request, page_id: int):
 @require_case_access
 @require_http_methods(["GET", "POST"])
 def edit_comment(request, comment_id: int):
-    comment = _comment_for(request, comment_id)
+    comment = _post_for(request, Comment, comment_id)
     if comment.author_id != request.user.pk:
         raise Http404("No comment of yours has that id.")
     form = CommentForm(request.POST or None, initial={"body": comment.body})
@@ -131,7 +124,7 @@ def edit_comment(request, comment_id: int):
 @require_case_access
 @require_http_methods(["GET", "POST"])
 def remove_comment(request, comment_id: int):
-    comment = _comment_for(request, comment_id)
+    comment = _post_for(request, Comment, comment_id)
     if comment.author_id != request.user.pk and not can_moderate(request.user):
         raise Http404("No comment of yours has that id.")
     if request.method == "POST":
@@ -153,7 +146,7 @@ def comment_history(request, comment_id: int):
     """Earlier versions of an edited comment, for editors and moderators."""
     if not can_moderate(request.user):
         raise PermissionDenied
-    comment = _comment_for(request, comment_id)
+    comment = _post_for(request, Comment, comment_id)
     context = {"comment": comment, "page": comment.page, "versions": comment.versions.all()}
     return TemplateResponse(request, "discussion/comment_history.html", context)
 
@@ -184,7 +177,7 @@ def post_proposal(request, page_id: int):
 @require_case_access
 @require_POST
 def toggle_vote(request, proposal_id: int):
-    proposal = _proposal_for(request, proposal_id)
+    proposal = _post_for(request, Proposal, proposal_id)
     remove = request.POST.get("vote") == "remove"
     action = services.unvote if remove else services.vote
     return _write(
@@ -294,8 +287,10 @@ def unanswered(request):
     if specialty is not None:
         cases = cases.filter(specialty=specialty)
     paginator = Paginator(cases, 20)
+    kept = {"sort": sort, **({"specialty": specialty.slug} if specialty else {})}
     context = {
         "cases": paginator.get_page(request.GET.get("page")),
+        "query": "&" + urlencode(kept),
         "sort": sort,
         "specialty": specialty,
         "specialties": Specialty.objects.order_by("name"),

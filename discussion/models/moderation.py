@@ -69,7 +69,3 @@ class CaseHold(models.Model):
 
     def __str__(self):
         return f"hold on case {self.page_id}"
-
-
-def content_type_of(model) -> ContentType:
-    return ContentType.objects.get_for_model(model)

@@ -226,3 +226,14 @@ def test_editors_map_free_text_proposals_in_the_admin(client, case, peer, post, 
         ).status_code
         == 404
     )
+
+
+def test_unanswered_pages_keep_the_filters(client, peer):
+    cardio = SpecialtyFactory(name="Cardiology")
+    for _ in range(21):
+        CasePageFactory(case_mode=CaseMode.OPINION, specialty=cardio)
+    client.force_login(peer)
+
+    page = client.get("/discussion/unanswered/?sort=votes&specialty=cardiology").content.decode()
+
+    assert 'href="?page=2&amp;sort=votes&amp;specialty=cardiology"' in page
