@@ -71,7 +71,7 @@ def test_most_discussed_orders_by_activity_on_the_database_backend(peer, other_p
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_double_votes_count_once_on_postgresql(case, peer):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")

@@ -13,7 +13,7 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_db_worker_processes_queued_uploads(author, case, media_env, upload):
     files = {
         "a.dcm": dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid()),
