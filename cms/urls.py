@@ -8,6 +8,7 @@ urlpatterns = [
     path("profile/", include("accounts.urls")),
     path("contribute/", include("cases.urls")),
     path("", include("search.urls")),
+    path("api/v1/", include("api.urls")),
     path("media/", include("media_pipeline.urls")),
     path("discussion/", include("discussion.urls")),
     path("notifications/", include("notifications.urls")),

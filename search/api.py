@@ -1,39 +1,112 @@
 """``GET /api/v1/search/``: the search as JSON, for verified clinicians and editors.
 
-Authentication: the browser session, or ``Authorization: Bearer <token>`` with a Wagtail API
-token (``wagtail.models.APIToken``: only a digest is stored; editors issue tokens in the
-admin). No credentials, or a bad token: 401. Signed in but not allowed to see cases: 403.
-Responses are documented in docs/search-site.md.
+Authentication and access are those of every API view (``api.views.ApiView``): the browser
+session or a Wagtail API token; 401 without credentials or with a bad token, 403 for a user
+who may not see cases. Responses are documented in docs/search-site.md and in the schema.
 """
 
-from django.http import JsonResponse
-from django.utils import timezone
-from django.views.decorators.http import require_GET
-from wagtail.models import APIToken
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 
-from cases.access import can_view_cases
+from api.schema import errors
+from api.views import ApiView
+from search.queries import FACET_FIELDS, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SORTS
 from search.querying import run_search
 from search.results import SearchResults
 
-TOKEN_LAST_USED_INTERVAL_SECONDS = 60
+
+class SearchFailed(APIException):
+    """A message for people from ``run_search``, with its status (400 or 503)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status_code = status
 
 
-@require_GET
-def search_api(request):
-    user, auth_error = _authenticate(request)
-    if auth_error:
-        response = JsonResponse({"error": auth_error}, status=401)
-        response["WWW-Authenticate"] = 'Bearer realm="casebook"'
-        return response
-    if not can_view_cases(user):
-        return JsonResponse({"error": "Only verified clinicians may search cases."}, status=403)
-    outcome = run_search(request.GET)
-    if outcome.results is None:
-        return JsonResponse({"error": outcome.message}, status=outcome.status)
-    body = search_payload(outcome.results)
-    if outcome.request and outcome.request.query_truncated:
-        body["notice"] = "The query was shortened to 200 characters."
-    return JsonResponse(body)
+class HitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    title = serializers.CharField()
+    condition = serializers.CharField(allow_null=True)
+    specialty = serializers.CharField(allow_null=True)
+    highlights = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Per field, fragments of safe HTML: escaped text whose only markup is <mark>.",
+    )
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_count = serializers.IntegerField()
+    results = HitSerializer(many=True)
+    facets = serializers.DictField(child=FacetValueSerializer(many=True))
+    notice = serializers.CharField(
+        required=False, help_text="Only when the query was shortened to 200 characters."
+    )
+
+
+FACET_PARAMETERS = [
+    OpenApiParameter(
+        name,
+        {"type": "array", "items": {"type": "string"}},
+        style="form",
+        explode=True,
+        description="Facet filter, repeatable: values of one facet are OR-ed, facets AND-ed."
+        + (" `true` or `false`." if name in ("has_images", "featured") else ""),
+    )
+    for name in FACET_FIELDS
+]
+
+
+class SearchView(ApiView):
+    """Published cases matching a query and filters, with facet counts and highlights."""
+
+    @extend_schema(
+        operation_id="search_cases",
+        summary="Search published cases",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description=f"Free text; longer than {MAX_QUERY_LENGTH} characters is "
+                "shortened. Query syntax characters are plain text.",
+            ),
+            OpenApiParameter(
+                "sort",
+                {"type": "string", "enum": list(SORTS)},
+                description="Default `relevance` (newest when `q` is empty).",
+            ),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 999_999_999}),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+                description=f"Default 20; more than {MAX_PAGE_SIZE} counts as {MAX_PAGE_SIZE}.",
+            ),
+            *FACET_PARAMETERS,
+        ],
+        responses={200: SearchResponseSerializer, **errors(400, 503)},
+        tags=["search"],
+    )
+    def get(self, request):
+        outcome = run_search(request.query_params)
+        if outcome.results is None:
+            raise SearchFailed(outcome.message, outcome.status)
+        body = search_payload(outcome.results)
+        if outcome.request and outcome.request.query_truncated:
+            body["notice"] = "The query was shortened to 200 characters."
+        return Response(body)
+
+
+search_api = SearchView.as_view()
 
 
 def search_payload(results: SearchResults) -> dict:
@@ -61,33 +134,3 @@ def search_payload(results: SearchResults) -> dict:
             for facet in results.facets
         },
     }
-
-
-def _authenticate(request):
-    """(user, error message): a bearer token wins over the session; a bad token never falls
-    back to the session."""
-    header = request.headers.get("Authorization", "")
-    if not header:
-        if request.user.is_authenticated:
-            return request.user, ""
-        return None, "Authentication required: sign in or send an API token."
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not APIToken.validate_token_format(token):
-        return None, "Invalid API token."
-    api_token = (
-        APIToken.objects.select_related("user")
-        .filter(key_hash__in=APIToken.candidate_key_hashes(token), revoked_at__isnull=True)
-        .first()
-    )
-    if api_token is None or not api_token.user.is_active:
-        return None, "Invalid API token."
-    _touch(api_token)
-    return api_token.user, ""
-
-
-def _touch(api_token: APIToken) -> None:
-    now = timezone.now()
-    last = api_token.last_used_at
-    if last is None or (now - last).total_seconds() >= TOKEN_LAST_USED_INTERVAL_SECONDS:
-        APIToken.objects.filter(pk=api_token.pk).update(last_used_at=now)

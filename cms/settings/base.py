@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_ratelimit",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -238,6 +240,26 @@ CASEBOOK_DISCUSSION = {
         "NEW_flag": "5/d",
     },
     "NEW_USER_DAYS": 7,
+}
+
+# --- JSON API under /api/v1/ (api/, docs/api.md) -----------------------------------------
+# Authentication, access and errors are set on ``api.views.ApiView``, not here, so that
+# Wagtail's own admin API keeps DRF's defaults.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Casebook API",
+    "DESCRIPTION": "Discuss, search and follow anonymised clinical cases. Sign in (session, "
+    "with a CSRF token on writes) or send `Authorization: Bearer <Wagtail API token>`. Only "
+    'verified clinicians, editors and moderators; errors are JSON `{"error": "..."}`.',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["api.schema.only_public_api"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {"api_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    # Swagger UI's files come from drf-spectacular-sidecar, served as our static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Wagtail ------------------------------------------------------------------------------
