@@ -414,5 +414,8 @@ def _canonical_boolean(value: str) -> str:
 
 
 def _clean_values(values: list[str]) -> tuple[str, ...]:
-    cleaned = (" ".join(value.split())[:MAX_FILTER_VALUE_LENGTH] for value in values)
+    # Unprintable characters become spaces, as in the query: no filter value names one, and
+    # PostgreSQL refuses NUL in a query parameter (the database backend filters in SQL).
+    printable = ("".join(ch if ch.isprintable() else " " for ch in value) for value in values)
+    cleaned = (" ".join(value.split())[:MAX_FILTER_VALUE_LENGTH] for value in printable)
     return tuple(dict.fromkeys(value for value in cleaned if value))[:MAX_FILTER_VALUES]

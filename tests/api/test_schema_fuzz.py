@@ -20,6 +20,8 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -37,6 +39,18 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 #: Generated requests per operation: enough to find a crash, few enough for CI.
 MAX_EXAMPLES = 12
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """The real WSGI handler closes the database connection after each request when it is
+    inside a transaction, as every test is; on PostgreSQL that ends the test's transaction.
+    Django's own test client holds these receivers off in the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -67,7 +81,7 @@ def _strategy(operation, real_ids):
     return st.one_of(strategies)
 
 
-def test_every_response_conforms(case, author, real_ids):
+def test_every_response_conforms(case, author, real_ids, wsgi_keeps_the_test_connection):
     # The token belongs to the case's author, a verified clinician: confirming works, voting
     # for a peer's proposal works, editing a peer's comment does not.
     _token, plaintext = APIToken.create_token(user=author, name="schemathesis")

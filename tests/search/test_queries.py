@@ -92,6 +92,11 @@ def test_control_characters_are_dropped_and_unicode_kept():
     assert clean_query("pneumonie\x00 \u200b肺炎\tfièvre") == "pneumonie 肺炎 fièvre"
 
 
+def test_control_characters_in_filter_values_become_spaces():
+    req = SearchRequest.from_params({"specialty": ["\x00", "Cardi\x00ology"], "tags": "a\x1bb"})
+    assert req.filters == {"specialty": ("Cardi ology",), "tags": ("a b",)}
+
+
 def test_overlong_query_is_cut_at_a_word_boundary_and_flagged():
     raw = "pneumonia " * 40
     req = SearchRequest.from_params({"q": raw})
