@@ -35,25 +35,17 @@ def _context(request, page) -> dict:
     return {"request": request, "page": page}
 
 
-def _comment_for(request, comment_id: int) -> Comment:
-    """The comment, if its case may be discussed and the reader may see it (else 404)."""
-    comment = get_object_or_404(
-        Comment.objects.select_related("author__clinician_profile__specialty"), pk=comment_id
+def _post_for(request, model, pk: int):
+    """A comment or proposal on a case the user may discuss, that they may see (else 404),
+    as the web views look it up."""
+    post = get_object_or_404(
+        model.objects.select_related("author__clinician_profile__specialty"), pk=pk
     )
-    page = discussable_case(request.user, comment.page_id)
-    if not can_see_post(request.user, comment):
-        raise Http404("No such comment.")
-    comment.page = page
-    return comment
-
-
-def _proposal_for(request, proposal_id: int) -> Proposal:
-    proposal = get_object_or_404(Proposal, pk=proposal_id)
-    page = discussable_case(request.user, proposal.page_id)
-    if not can_see_post(request.user, proposal):
-        raise Http404("No such proposal.")
-    proposal.page = page
-    return proposal
+    page = discussable_case(request.user, post.page_id)
+    if not can_see_post(request.user, post):
+        raise Http404("No such post.")
+    post.page = page
+    return post
 
 
 def _condition(data: dict) -> Condition | None:
@@ -114,7 +106,7 @@ class CommentView(ApiView):
         tags=["comments"],
     )
     def get(self, request, comment_id: int):
-        comment = _comment_for(request, comment_id)
+        comment = _post_for(request, Comment, comment_id)
         return Response(s.CommentSerializer(comment, context=_context(request, comment.page)).data)
 
     @extend_schema(
@@ -125,7 +117,7 @@ class CommentView(ApiView):
     )
     def patch(self, request, comment_id: int):
         """The earlier text is kept for editors and moderators; the comment shows "edited"."""
-        comment = _comment_for(request, comment_id)
+        comment = _post_for(request, Comment, comment_id)
         data = self.validated(s.CommentEditInput)
         # Without a new text the service still checks who may edit, and changes nothing.
         body = data.get("body", comment.body)
@@ -140,7 +132,7 @@ class CommentView(ApiView):
     def delete(self, request, comment_id: int):
         """The comment stays as a placeholder without its text; its earlier versions are deleted.
         Removing a removed comment changes nothing."""
-        comment = _comment_for(request, comment_id)
+        comment = _post_for(request, Comment, comment_id)
         services.remove_comment(comment, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -156,7 +148,7 @@ class CommentVersionsView(ApiView):
     def get(self, request, comment_id: int):
         if not can_moderate(request.user):
             raise PermissionDenied("Only editors and moderators see earlier versions.")
-        comment = _comment_for(request, comment_id)
+        comment = _post_for(request, Comment, comment_id)
         return Response(s.CommentVersionSerializer(comment.versions.all(), many=True).data)
 
 
@@ -219,7 +211,7 @@ class VoteView(ApiView):
     def post(self, request, proposal_id: int):
         """One vote per person; voting again changes nothing. Not for your own proposal (403) or a
         removed one (409)."""
-        proposal = _proposal_for(request, proposal_id)
+        proposal = _post_for(request, Proposal, proposal_id)
         check_rate(request, "vote")
         return self._answer(proposal, services.vote(proposal, request.user), True)
 
@@ -230,7 +222,7 @@ class VoteView(ApiView):
         tags=["proposals"],
     )
     def delete(self, request, proposal_id: int):
-        proposal = _proposal_for(request, proposal_id)
+        proposal = _post_for(request, Proposal, proposal_id)
         check_rate(request, "vote")
         return self._answer(proposal, services.unvote(proposal, request.user), False)
 

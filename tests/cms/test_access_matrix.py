@@ -40,7 +40,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "pending", "rejected", "verified", "editor", "moderator")
 #: The apps whose URLs this matrix must cover (Wagtail's own admin and allauth are theirs).
 PROJECT_APPS = ("cms", "accounts", "cases", "media_pipeline", "search", "discussion",
-                "notifications")  # fmt: skip
+                "notifications", "api")  # fmt: skip
 #: Wagtail's page serving routes every page of the site: the case index, cases and home.
 PAGE_SERVING = "wagtail_serve"
 
@@ -50,6 +50,10 @@ DENIED = "admin dashboard"
 ANYONE = (200,) * 6
 VERIFIED = (L, 403, 403, 200, 200, 200)
 SIGNED_IN = (L, 200, 200, 200, 200, 200)
+#: The JSON API answers 401 instead of sending to the login page.
+API_VERIFIED = (401, 403, 403, 200, 200, 200)
+API_HIDDEN = (401, 403, 403, 404, 200, 200)
+API_WRITE_ONLY = (401, 403, 403, 405, 405, 405)  # GET on an address that takes writes only
 ADMIN_EDITORS = (L, L, L, L, 200, DENIED)
 ADMIN_MODERATORS = (L, L, L, L, 200, 200)
 OTHERS_OBJECT = (L, 403, 403, 404, 404, 404)
@@ -263,6 +267,69 @@ ROWS = {
         "post",
         lambda w: {"condition": w.proposal.condition.name},
     ),
+    # the JSON API (/api/v1/; writes with JSON bodies: tests/api/test_authentication.py)
+    "API: comments of a case": Row(
+        "api:case-comments", lambda w: f"/api/v1/cases/{w.case.pk}/comments/", API_VERIFIED
+    ),
+    "API: comments of a held case": Row(
+        "api:case-comments", lambda w: f"/api/v1/cases/{w.held_case.pk}/comments/", API_HIDDEN
+    ),
+    "API: comments of an unpublished case": Row(
+        "api:case-comments",
+        lambda w: f"/api/v1/cases/{w.draft.pk}/comments/",
+        (401, 403, 403, 404, 404, 404),
+    ),
+    "API: someone else's comment": Row(
+        "api:comment", lambda w: f"/api/v1/comments/{w.comment.pk}/", API_VERIFIED
+    ),
+    "API: a hidden comment": Row(
+        "api:comment", lambda w: f"/api/v1/comments/{w.hidden_comment.pk}/", API_HIDDEN
+    ),
+    "API: remove someone else's comment": Row(
+        "api:comment",
+        lambda w: f"/api/v1/comments/{w.comment.pk}/",
+        (401, 403, 403, 403, 204, 204),
+        "delete",
+    ),
+    "API: earlier versions of a comment": Row(
+        "api:comment-versions",
+        lambda w: f"/api/v1/comments/{w.comment.pk}/versions/",
+        (401, 403, 403, 403, 200, 200),
+    ),
+    "API: proposals of a case": Row(
+        "api:case-proposals", lambda w: f"/api/v1/cases/{w.case.pk}/proposals/", API_VERIFIED
+    ),
+    "API: vote for someone else's proposal": Row(
+        "api:proposal-vote",
+        lambda w: f"/api/v1/proposals/{w.proposal.pk}/vote/",
+        API_VERIFIED,
+        "post",
+    ),
+    "API: confirmed diagnosis (none yet)": Row(
+        "api:case-confirmed-diagnosis",
+        lambda w: f"/api/v1/cases/{w.case.pk}/confirmed-diagnosis/",
+        (401, 403, 403, 404, 404, 404),
+    ),
+    "API: following a case": Row(
+        "api:case-follow", lambda w: f"/api/v1/cases/{w.case.pk}/follow/", API_VERIFIED
+    ),
+    "API: flags": Row("api:flags", lambda w: "/api/v1/flags/", API_WRITE_ONLY),
+    "API: notifications": Row(
+        "api:notifications", lambda w: "/api/v1/notifications/", (401, 200, 200, 200, 200, 200)
+    ),
+    "API: mark someone else's notification read": Row(
+        "api:notification-read",
+        lambda w: f"/api/v1/notifications/{w.notification.pk}/read/",
+        (401, 404, 404, 404, 404, 404),
+        "post",
+    ),
+    "API: mark all read": Row(
+        "api:notifications-read-all",
+        lambda w: "/api/v1/notifications/read-all/",
+        (401, 200, 200, 200, 200, 200),
+        "post",
+    ),
+    "API: an unknown address": Row("api:not-found", lambda w: "/api/v1/no-such-thing/", (404,) * 6),
     # notifications: for every signed-in user (verification news reaches the unverified)
     "notifications": Row("notifications:list", lambda w: "/notifications/", SIGNED_IN),
     "open someone else's notification": Row(
@@ -433,7 +500,7 @@ def test_access(client, world, name, role):
         client.force_login(user)
 
     data = row.data(world) if row.data else {}
-    response = client.post(url, data) if row.method == "post" else client.get(url)
+    response = getattr(client, row.method)(url, data) if row.method != "get" else client.get(url)
 
     expected = row.expected[ROLES.index(role)]
     if expected == L:
