@@ -13,8 +13,8 @@ from . import services, views
 def register_verification_urls():
     return [
         path("verification/", views.verification_queue, name="accounts_verification_queue"),
-        path("verification/<int:profile_id>/verify/", views.verify, name="accounts_verify"),
-        path("verification/<int:profile_id>/reject/", views.reject, name="accounts_reject"),
+        path("verification/<id:profile_id>/verify/", views.verify, name="accounts_verify"),
+        path("verification/<id:profile_id>/reject/", views.reject, name="accounts_reject"),
     ]
 
 

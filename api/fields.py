@@ -4,8 +4,7 @@ text. DRF's defaults coerce both, which hides client bugs."""
 from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
 
-#: The largest id any database here stores (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
+from cms.converters import MAX_ID
 
 
 class Text(serializers.CharField):

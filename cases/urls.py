@@ -6,8 +6,8 @@ app_name = "cases"
 urlpatterns = [
     path("", views.my_cases, name="mine"),
     path("new/", views.case_create, name="create"),
-    path("<int:page_id>/edit/", views.case_edit, name="edit"),
-    path("<int:page_id>/preview/", views.case_preview, name="preview"),
-    path("<int:page_id>/submit/", views.case_submit, name="submit"),
+    path("<id:page_id>/edit/", views.case_edit, name="edit"),
+    path("<id:page_id>/preview/", views.case_preview, name="preview"),
+    path("<id:page_id>/submit/", views.case_submit, name="submit"),
     path("conditions/", views.condition_lookup, name="conditions"),
 ]

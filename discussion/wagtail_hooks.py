@@ -17,8 +17,8 @@ moderation_urls = (
     [
         path("", admin_views.moderation_queue, name="queue"),
         path("proposals/", admin_views.free_text_proposals, name="free-text"),
-        path("proposals/<int:proposal_id>/map/", admin_views.map_free_text, name="map"),
-        path("<str:kind>/<int:object_id>/<str:action>/", admin_views.decide, name="decide"),
+        path("proposals/<id:proposal_id>/map/", admin_views.map_free_text, name="map"),
+        path("<str:kind>/<id:object_id>/<str:action>/", admin_views.decide, name="decide"),
     ],
     "discussion_moderation",
 )

@@ -26,8 +26,8 @@ class QuarantineMenuItem(MenuItem):
 quarantine_urls = (
     [
         path("", admin_views.quarantine_queue, name="queue"),
-        path("<int:item_id>/", admin_views.review_item, name="review"),
-        path("<int:item_id>/withdraw/", admin_views.withdraw_item, name="withdraw"),
+        path("<id:item_id>/", admin_views.review_item, name="review"),
+        path("<id:item_id>/withdraw/", admin_views.withdraw_item, name="withdraw"),
     ],
     "media_quarantine",
 )

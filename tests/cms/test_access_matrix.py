@@ -543,3 +543,19 @@ def test_inactive_verified_user_sees_nothing(client, world):
     user.save()
     client.force_login(user)
     assert client.get("/cases/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/discussion/case/99999999999999999999/follow/",
+        "/discussion/comments/9223372036854775808/edit/",
+        "/media/file/99999999999999999999/preview/",
+        "/notifications/99999999999999999999/open/",
+        "/api/v1/cases/99999999999999999999/comments/",
+    ],
+)
+def test_ids_too_large_for_the_database_are_not_found(client, world, url):
+    client.force_login(make_clinician())
+
+    assert client.post(url).status_code == 404
