@@ -48,5 +48,6 @@ urlpatterns = [
         notifications.NotificationReadView.as_view(),
         name="notification-read",
     ),
-    re_path(r"^(?P<path>.*)$", not_found, name="not-found"),
+    # [\s\S]: a newline in the address (%0A) is still an API address.
+    re_path(r"^(?P<path>[\s\S]*)$", not_found, name="not-found"),
 ]

@@ -12,7 +12,13 @@ from rest_framework.response import Response
 
 from api.schema import errors
 from api.views import ApiView
-from search.queries import FACET_FIELDS, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SORTS
+from search.queries import (
+    BOOLEAN_FACETS,
+    FACET_FIELDS,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+    SORTS,
+)
 from search.querying import run_search
 from search.results import SearchResults
 
@@ -54,10 +60,17 @@ class SearchResponseSerializer(serializers.Serializer):
     )
 
 
+BOOLEAN_SPELLINGS = ("true", "false", "1", "0")
+
 FACET_PARAMETERS = [
     OpenApiParameter(
         name,
-        {"type": "array", "items": {"type": "string"}},
+        {
+            "type": "array",
+            "items": {"type": "string", "enum": list(BOOLEAN_SPELLINGS)}
+            if name in BOOLEAN_FACETS
+            else {"type": "string"},
+        },
         style="form",
         explode=True,
         description="Facet filter, repeatable: values of one facet are OR-ed, facets AND-ed."
@@ -97,6 +110,7 @@ class SearchView(ApiView):
         tags=["search"],
     )
     def get(self, request):
+        refuse_off_schema(request.query_params)
         outcome = run_search(request.query_params)
         if outcome.results is None:
             raise SearchFailed(outcome.message, outcome.status)
@@ -107,6 +121,22 @@ class SearchView(ApiView):
 
 
 search_api = SearchView.as_view()
+
+
+def refuse_off_schema(params) -> None:
+    """400 for what the schema rules out but the search page forgives (an empty sort, a
+    padded page number, ``featured=maybe``): API clients learn of their mistake."""
+    for value in params.getlist("sort"):
+        if value not in SORTS:
+            raise SearchFailed(f"Unknown sort order; use one of: {', '.join(SORTS)}.", 400)
+    for name in ("page", "page_size"):
+        for value in params.getlist(name):
+            if not (value.isascii() and value.isdigit()):
+                raise SearchFailed(f"{name} must be a whole number from 1 to 999999999.", 400)
+    for name in BOOLEAN_FACETS:
+        for value in params.getlist(name):
+            if value not in BOOLEAN_SPELLINGS:
+                raise SearchFailed(f"{name} must be true or false.", 400)
 
 
 def search_payload(results: SearchResults) -> dict:

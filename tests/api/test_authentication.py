@@ -198,6 +198,8 @@ def test_the_session_needs_a_csrf_token_to_write(case, peer):
         "/api/v1/cases/abc/comments/",
         "/api/v1/proposals/0/vote/",
         "/api/v1/notifications/99999999999999999999/read/",
+        "/api/v1/cases/%0A1/comments/",
+        "/api/v1/comments/1%0A/",
     ],
 )
 def test_odd_ids_in_the_address_are_json_404s(client, peer, path):
