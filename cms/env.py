@@ -60,8 +60,12 @@ def env_required(name: str) -> str:
 def env_url(name: str, schemes: set[str], default: str = "") -> str:
     """A URL whose scheme is one of ``schemes`` and that names a host (or a socket path)."""
     raw = os.environ.get(name, default).strip()
-    if not raw:
-        return ""
+    if raw:
+        _check_url(name, raw, schemes)
+    return raw
+
+
+def _check_url(name: str, raw: str, schemes: set[str]) -> None:
     parts = urllib.parse.urlsplit(raw)
     if parts.scheme not in schemes:
         wanted = ", ".join(f"{scheme}://" for scheme in sorted(schemes))
@@ -72,6 +76,14 @@ def env_url(name: str, schemes: set[str], default: str = "") -> str:
         raise SettingError(f"{name} has a port that is not a number") from None
     if not parts.hostname and not (parts.scheme == "unix" and parts.path):
         raise SettingError(f"{name} must name a host, e.g. {sorted(schemes)[0]}://host:port")
+
+
+def env_url_list(name: str, schemes: set[str]) -> str:
+    """A comma-separated list of URLs (the nodes of a cluster), each checked as ``env_url``."""
+    raw = os.environ.get(name, "").strip()
+    for part in (p.strip() for p in raw.split(",")):
+        if part:
+            _check_url(name, part, schemes)
     return raw
 
 

@@ -19,7 +19,16 @@ from django.db import InterfaceError, OperationalError, connections
 
 logger = logging.getLogger(__name__)
 
-_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="readyz")
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool() -> ThreadPoolExecutor:
+    """This process's pool: gunicorn's master runs the checks before it forks, and a forked
+    child inherits the pool object but none of its threads."""
+    pid = os.getpid()
+    if pid not in _pools:
+        _pools[pid] = ThreadPoolExecutor(max_workers=8, thread_name_prefix="readyz")
+    return _pools[pid]
 
 
 def is_connection_error(exc: BaseException | None) -> bool:
@@ -89,7 +98,7 @@ def run_checks(
     "timeout". Each check gets the same deadline."""
     checks = CHECKS if checks is None else checks
     deadline = time.monotonic() + (timeout_seconds() if timeout is None else timeout)
-    futures = {name: _pool.submit(check) for name, check in checks.items()}
+    futures = {name: _pool().submit(check) for name, check in checks.items()}
     results = {}
     for name, future in futures.items():
         try:

@@ -15,6 +15,7 @@ from cms.env import (
     env_list,
     env_str,
     env_url,
+    env_url_list,
 )
 from ops.logs import logging_config
 
@@ -149,7 +150,7 @@ USE_TZ = True
 
 # --- Static files and media ---------------------------------------------------------------
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = Path(env_str("CASEBOOK_STATIC_ROOT", str(BASE_DIR / "static_collected")))
 STATIC_URL = "/static/"
 # Clinical media is never served from MEDIA_URL: media_pipeline.views checks permissions and
 # streams or redirects. The local root sits outside any web-served directory.
@@ -242,7 +243,8 @@ if not CACHE_REDIS_URL:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # --- Search: database embedded, Elasticsearch/OpenSearch with ELASTICSEARCH_URL -----------
-ELASTICSEARCH_URL = env_url("ELASTICSEARCH_URL", {"http", "https"})
+# One node, or the nodes of a cluster separated by commas.
+ELASTICSEARCH_URL = env_url_list("ELASTICSEARCH_URL", {"http", "https"})
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 CASEBOOK_SEARCH = {
     "INDEX_PREFIX": env_str("CASEBOOK_SEARCH_INDEX_PREFIX", "casebook_"),
