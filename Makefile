@@ -76,3 +76,15 @@ services-down: ## Stop the services started by services-up
 
 bench: install-test ## Run the benchmarks (prints tables)
 	$(PY) benchmarks/pages.py
+
+restore-drill: install ## Back up the database and media, restore into scratch copies, check them
+	@set -e; dir=$$(mktemp -d -t casebook-backup-XXXXXX); trap 'rm -rf "$$dir"' EXIT; \
+	$(PY) manage.py backup_casebook "$$dir/backup" && $(PY) manage.py restore_drill "$$dir/backup"
+
+bench-load: install-test ## The whole stack under load (benchmarks/load.py; ~30 min, needs root)
+	$(PIP) install -q -e '.[bench]'
+	$(PY) -m benchmarks.load
+
+bench-faults: install-test ## Faults under load (benchmarks/faults.py; run after bench-load)
+	$(PIP) install -q -e '.[bench]'
+	$(PY) -m benchmarks.faults

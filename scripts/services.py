@@ -24,6 +24,7 @@ import shutil
 import sys
 import threading
 import time
+from pathlib import Path
 
 from casebook_services.common import (
     DEFAULT_SERVICES,
@@ -32,6 +33,8 @@ from casebook_services.common import (
     ServiceError,
     alive,
     remove_home,
+    run,
+    spawn,
     start_ticks,
     stop_group,
     tail,
@@ -120,6 +123,34 @@ def node(name: str, number: int, action: str) -> int:
     return 0
 
 
+def pause(name: str, action: str) -> int:
+    """Stop a running service keeping its port and data, or start it again (fault drills).
+    PostgreSQL goes through pg_ctl; Redis and S3 re-run their recorded command."""
+    state = load_state(name)
+    if state is None or not ("pg_ctl" in state or "cmd" in state):
+        sys.stderr.write(f"{name} is not up, or cannot be stopped and started in place\n")
+        return 1
+    if "pg_ctl" in state:
+        pg_ctl = [state["pg_ctl"], "-D", state["data"], "-m", "fast", "-w"]
+        if action == "restart":
+            run([*pg_ctl, "restart", "-l", state["log"]], user=state["user"])
+        else:
+            run([*pg_ctl, action, *(["-l", state["log"]] if action == "start" else [])],
+                user=state["user"])  # fmt: skip
+        if action != "stop":
+            data = Path(state["data"])
+            state["pid"] = int((data / "postmaster.pid").read_text().split()[0])
+    elif action == "stop":
+        if alive(state["pid"]):
+            stop_group(state["pid"])
+    elif not alive(state["pid"]):
+        state["pid"] = spawn(state["cmd"], Path(state["log"]).with_name("console.log"))
+    state["started"] = start_ticks(state["pid"])
+    (STATE / f"{name}.json").write_text(json.dumps(state, indent=2) + "\n")
+    sys.stdout.write(f"{name}: {action}\n")
+    return 0
+
+
 def show_env() -> int:
     env_file = STATE / "env"
     if not env_file.exists():
@@ -137,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     up_parser.add_argument("--optional", action="store_true", help="warn instead of failing")
     commands.add_parser("down", help="stop every service and delete .services/")
     commands.add_parser("env", help="print .services/env")
+    for action in ("stop", "start", "restart"):
+        one = commands.add_parser(action, help=f"{action} one service in place (keeps its data)")
+        one.add_argument("name", choices=["postgres", "redis", "s3"])
     node_parser = commands.add_parser("node", help="stop or start one node of a cluster")
     node_parser.add_argument("name", choices=["escluster"])
     node_parser.add_argument("number", type=int)
@@ -146,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         return show_env()
     if args.command == "up" and set(args.names) - set(SERVICES):
         parser.error(f"unknown service(s) in {args.names}; choose from {SERVICES}")
+    if args.command in ("stop", "start", "restart"):
+        with state_lock():
+            return pause(args.name, args.command)
     if args.command == "node":
         with state_lock():
             return node(args.name, args.number, args.action)

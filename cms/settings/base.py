@@ -171,6 +171,12 @@ def _s3_client_config():
     )
 
 
+def _s3_transfer_config():
+    from boto3.s3.transfer import TransferConfig
+
+    return TransferConfig(use_threads=False)
+
+
 if AWS_STORAGE_BUCKET_NAME:
     _clinical_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -183,7 +189,12 @@ if AWS_STORAGE_BUCKET_NAME:
             "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
             "signature_version": "s3v4",
             "default_acl": "private",
-            "file_overwrite": False,
+            # Keys hold 128 random bits (media_pipeline.storage), so they never collide: the
+            # HEAD request that file_overwrite=False makes before every write is pure cost.
+            "file_overwrite": True,
+            # Objects are small (a WebP preview, one DICOM slice): one PUT on the worker's
+            # thread beats handing each to s3transfer's thread pool.
+            "transfer_config": _s3_transfer_config(),
             "querystring_auth": True,
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300),
             # Fail in seconds, not minutes, when the server is away: the task retries later.

@@ -51,8 +51,9 @@ def start_redis() -> dict:
         f"logfile {home / 'redis.log'}\n"
     )
     log = home / "console.log"
-    pid = spawn([binary, str(home / "redis.conf")], log)
+    cmd = [binary, str(home / "redis.conf")]
+    pid = spawn(cmd, log)
     wait_until(lambda: ping(port), pid, 30, "redis-server", home / "redis.log")
     url = f"redis://{HOST}:{port}/0"
     return {"pid": pid, "log": str(home / "redis.log"), "health": url, "port": port,
-            "conf": str(home / "redis.conf"), "env": {"TASKS_REDIS_URL": url}}  # fmt: skip
+            "cmd": cmd, "env": {"TASKS_REDIS_URL": url}}  # fmt: skip
