@@ -12,7 +12,7 @@ every final outcome; re-running the task for a file that is already finished doe
 import logging
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path, PurePosixPath
 
@@ -127,7 +127,7 @@ def _enqueue_processing(file_id: int, request_id: str) -> None:
 
 
 #: An ``updated_at`` older than any sweep's threshold.
-_DUE_FOR_SWEEP = timezone.make_aware(timezone.datetime(2000, 1, 1))
+_DUE_FOR_SWEEP = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _spool(incoming: IncomingFile, target: Path) -> None:

@@ -89,6 +89,9 @@ def logging_config(level: str, json_lines: bool) -> dict:
         "loggers": {
             "django.request": {"filters": ["scrub_django_request"]},
             "django.server": {"filters": ["scrub_django_request"]},
+            # One INFO line per engine request with its URL: noise at this volume.
+            "elastic_transport": {"level": "WARNING"},
+            "opensearch": {"level": "WARNING"},
         },
         "root": {"handlers": ["console"], "level": level},
     }
