@@ -51,11 +51,20 @@ def main() -> None:
     parser.add_argument("--discussion-url", default="")
     args = parser.parse_args()
 
-    from benchmarks.loadrun import percentile, run_locust
-    from benchmarks.stack import WORK, Stack
+    from benchmarks.stack import Stack
 
     stack = Stack(web_workers=4)
     stack.prepare(args.cases, users=args.users)
+    try:
+        run_faults(stack, args)
+    finally:
+        stack.stop()
+
+
+def run_faults(stack, args) -> None:
+    from benchmarks.loadrun import percentile, run_locust
+    from benchmarks.stack import WORK
+
     stack.start_web()
     stack.start_workers(2)
     stack.start_scheduler()
@@ -92,13 +101,15 @@ def main() -> None:
                 time.sleep(outage)
                 stack.service("start", name)
             windows.append((fault, start, time.time()))
+            (WORK / "fault-windows.json").write_text(json.dumps(windows))
             time.sleep(GAP)
         runner.join()
     finally:
         runner.join()
 
-    # After the load: what the periodic jobs do within minutes, done now so the run is bounded.
-    stack.manage("resume_uploads", "--minutes", "0")
+    # After the load: what clean-expired-uploads does within 5 minutes, done now so the run is
+    # bounded (it picks up the uploads accepted while Redis was away).
+    stack.manage("resume_uploads", "--minutes", "15")
     settle = stack.settle_uploads(600)
     drained_at = time.monotonic()
     from search import services as search_services
@@ -111,7 +122,6 @@ def main() -> None:
     lost = stack.lost_writes(result["receipts"])
     index = stack.index_in_line()
     stale = _stale_documents(republished)
-    stack.stop()
 
     events = result["events"]
     print(f"\n## Faults under load: {args.users} users, {outage} s outages\n")

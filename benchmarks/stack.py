@@ -176,8 +176,11 @@ class Stack:
 
     def settle_uploads(self, seconds: float) -> float:
         """Wait until no uploaded file is processing; returns the seconds it took."""
+        from django.db import connections
+
         from media_pipeline.models import UploadedFile, UploadStatus
 
+        connections.close_all()  # ours may have died with a PostgreSQL restart
         started = time.monotonic()
         while time.monotonic() - started < seconds:
             if not UploadedFile.objects.filter(status=UploadStatus.PROCESSING).exists():
