@@ -48,13 +48,19 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--outage", type=int, default=30)
     parser.add_argument("--cases", type=int, default=5000)
-    parser.add_argument("--discussion-url", default="")
+    parser.add_argument(
+        "--discussion-url", default=None, help="comment URL with {case_id} (default: found)"
+    )
     args = parser.parse_args()
 
     from benchmarks.stack import Stack
 
     stack = Stack(web_workers=4)
     stack.prepare(args.cases, users=args.users)
+    if args.discussion_url is None:
+        from benchmarks.loadrun import discussion_url
+
+        args.discussion_url = discussion_url()
     try:
         run_faults(stack, args)
     finally:
@@ -151,7 +157,7 @@ def run_faults(stack, args) -> None:
     print(f"index: {index}; republished during the node outage with a stale document: {stale}")
     print(f"writes: {lost}")
     lost_total = lost["missing"] + lost["stuck_processing"] + lost["orphan_objects"]
-    lost_total += lost["missing_objects"] + stale + index["pending"]
+    lost_total += lost["missing_objects"] + stale + index["pending"] + lost.get("lost_comments", 0)
     print(f"\nlost writes: {lost_total}")
     (WORK / "fault-results.json").write_text(json.dumps(
         {"rows": rows, "lost": lost, "index": index, "stale": stale, "settle": settle,

@@ -69,16 +69,27 @@ def main() -> None:
     parser.add_argument("--users", default="50,100,150,200")
     parser.add_argument("--seconds", type=int, default=90)
     parser.add_argument("--series", type=int, default=12)
-    parser.add_argument("--discussion-url", default="")
+    parser.add_argument(
+        "--discussion-url", default=None, help="comment URL with {case_id} (default: found)"
+    )
     args = parser.parse_args()
     steps = [int(n) for n in args.users.split(",")]
 
-    from benchmarks.loadrun import WARM_UP_SECONDS, page_table, print_table, run_locust
+    from benchmarks.loadrun import (
+        WARM_UP_SECONDS,
+        discussion_url,
+        page_table,
+        print_table,
+        run_locust,
+    )
     from benchmarks.stack import WORK, Stack
 
     stack = Stack(web_workers=4)
     t0 = time.monotonic()
     summary = stack.prepare(args.cases, users=max(steps))
+    if args.discussion_url is None:
+        args.discussion_url = discussion_url()
+    print(f"comment-or-proposal action: {args.discussion_url or 'off (no discussion URLs)'}")
     print(f"stack ready in {time.monotonic() - t0:.0f} s: {summary}", flush=True)
     results: dict = {"summary": summary, "steps": []}
     try:
@@ -131,12 +142,11 @@ def main() -> None:
         results["settle_seconds"] = settle
         print(f"\n## Writes after the load (settled {settle:.0f} s after the last run)\n")
         print("| accepted files | missing | stuck processing | failed | orphan objects | "
-              "missing objects |")  # fmt: skip
-        print("|---:|---:|---:|---:|---:|---:|")
-        print(
-            f"| {lost['accepted_files']} | {lost['missing']} | {lost['stuck_processing']} | "
-            f"{lost['failed']} | {lost['orphan_objects']} | {lost['missing_objects']} |"
-        )
+              "missing objects | accepted comments | lost comments |")  # fmt: skip
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print(f"| {lost['accepted_files']} | {lost['missing']} | {lost['stuck_processing']} | "
+              f"{lost['failed']} | {lost['orphan_objects']} | {lost['missing_objects']} | "
+              f"{lost.get('accepted_comments', 0)} | {lost.get('lost_comments', 0)} |")  # fmt: skip
         met_steps = [s["users"] for s in results["steps"] if s["goals_met"]]
         print(f"\nhighest user count meeting the goals: {max(met_steps) if met_steps else 'none'}")
     finally:

@@ -34,6 +34,16 @@ class Event:
         return self.status.isdigit() and 200 <= int(self.status) < 400
 
 
+def discussion_url() -> str:
+    """The comment URL template when the discussion feature exists, else "" (action off)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("discussion:comment", args=[123456789]).replace("123456789", "{case_id}")
+    except NoReverseMatch:
+        return ""
+
+
 def run_locust(url: str, users: int, seconds: int, tag: str, discussion_url: str = "",
                mix: dict | None = None) -> tuple[list[Event], list[dict], float]:  # fmt: skip
     """Run one bounded, self-stopping locust run; returns (events, upload receipts, start)."""
@@ -46,6 +56,7 @@ def run_locust(url: str, users: int, seconds: int, tag: str, discussion_url: str
         "LOAD_USERS_FILE": str(WORK / "users.json"),
         "LOAD_MIX": json.dumps({**(mix or DEFAULT_MIX), "baseline": BASELINE_WEIGHT}),
         "LOAD_DISCUSSION_URL": discussion_url,
+        "LOAD_RUN_TAG": f"run-{tag}-{int(time.time())}",
         "LOAD_EVENTS_FILE": str(events_file),
         "LOAD_RECEIPTS_FILE": str(receipts_file),
     }

@@ -7,9 +7,10 @@ they pass, in environment variables:
 - LOAD_MIX: JSON weights by action name, e.g. {"case_page": 60, "search": 20, "home": 10,
   "discussion": 5, "upload": 5}. An action whose weight is 0 or that is not available is
   left out, and the others keep their proportions;
-- LOAD_DISCUSSION_URL: the URL template of the comment-or-proposal action, with ``{case}``
-  for a case's path (e.g. ``{case}comments/``); unset until the discussion feature (issue 8)
-  has landed, which turns the action off;
+- LOAD_DISCUSSION_URL: the URL template of the comment-or-proposal action, with
+  ``{case_id}`` for a case's id (load.py finds it from the ``discussion:comment`` URL name);
+  empty turns the action off (before the discussion feature of issue 8 existed);
+- LOAD_RUN_TAG: a word that every posted comment carries, to count them afterwards;
 - LOAD_EVENTS_FILE: where each request is appended as ``t,name,status,ms`` for the fault
   windows, and LOAD_RECEIPTS_FILE: the accepted uploads (ids) for the lost-write count.
 """
@@ -28,6 +29,8 @@ MIX = json.loads(os.environ.get("LOAD_MIX", "{}"))
 DISCUSSION_URL = os.environ.get("LOAD_DISCUSSION_URL", "")
 _accounts = itertools.cycle(DATA["users"])
 _case_urls = itertools.cycle(DATA["case_urls"])
+_cases = itertools.cycle(DATA.get("cases", []))
+RUN_TAG = os.environ.get("LOAD_RUN_TAG", "load")
 _terms = itertools.cycle(DATA["search_terms"])
 _receipts: list[dict] = []
 _events_path = os.environ.get("LOAD_EVENTS_FILE")
@@ -79,11 +82,16 @@ class Clinician(HttpUser):
 
     @task(MIX.get("discussion", 0) if DISCUSSION_URL else 0)
     def discussion(self):
-        url = DISCUSSION_URL.format(case=next(_case_urls))
-        self.client.post(
-            url, {"body": "Load benchmark comment: would a right-sided ECG change management?"},
+        case = next(_cases)
+        body = f"Would a right-sided ECG change management here? ({RUN_TAG})"
+        with self.client.post(
+            DISCUSSION_URL.format(case_id=case["id"]), {"body": body},
             headers={"X-CSRFToken": self.csrf}, name="comment or proposal",
-        )  # fmt: skip
+            allow_redirects=False, catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code in (200, 302):
+                _receipts.append({"comment": case["id"], "tag": RUN_TAG})
+                response.success()
 
     @task(MIX.get("upload", 0))
     def upload(self):

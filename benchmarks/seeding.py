@@ -23,9 +23,19 @@ def seed(cases: int, users: int, users_file: Path) -> dict:
         clinicians = _seed_clinicians(users)
     live = list(CasePage.objects.live().order_by("pk").values_list("pk", flat=True))
     sample = live[:: max(1, len(live) // 1000)]
-    urls = [page.url for page in CasePage.objects.live().filter(pk__in=sample)]
+    cases_out = [
+        {"url": page.url, "id": page.pk} for page in CasePage.objects.live().filter(pk__in=sample)
+    ]
+    urls = [case["url"] for case in cases_out]
     users_file.write_text(
-        json.dumps({"users": clinicians, "case_urls": urls, "search_terms": SEARCH_TERMS})
+        json.dumps(
+            {
+                "users": clinicians,
+                "case_urls": urls,
+                "cases": cases_out,
+                "search_terms": SEARCH_TERMS,
+            }
+        )
     )
     return {"cases": len(live), "users": len(clinicians), "sampled_case_urls": len(urls)}
 

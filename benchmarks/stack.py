@@ -194,7 +194,8 @@ class Stack:
         from media_pipeline.models import MediaInstance, UploadedFile, UploadStatus
         from media_pipeline.storage import clinical_storage
 
-        expected = {receipt["upload"]: receipt["files"] for receipt in receipts}
+        comments = self._lost_comments([r for r in receipts if "comment" in r])
+        expected = {r["upload"]: r["files"] for r in receipts if "upload" in r}
         rows = UploadedFile.objects.filter(upload_id__in=expected)
         found = dict(rows.values_list("pk", "status"))
         per_upload: dict[int, int] = {}
@@ -211,6 +212,7 @@ class Stack:
         storage = clinical_storage()
         stored = {obj.key for obj in storage.bucket.objects.filter(Prefix="cases/")}
         return {
+            **comments,
             "accepted_files": accepted,
             "missing": missing,
             "stuck_processing": stuck,
@@ -218,6 +220,19 @@ class Stack:
             "orphan_objects": len(stored - keys),
             "missing_objects": len(keys - stored),
         }
+
+    def _lost_comments(self, receipts: list[dict]) -> dict[str, int]:
+        """Comments the site accepted (302) that are not in the database."""
+        if not receipts:
+            return {}
+        from discussion.models import Comment
+
+        lost = 0
+        for tag in {r["tag"] for r in receipts}:
+            posted = sum(1 for r in receipts if r["tag"] == tag)
+            stored = Comment.objects.filter(body__contains=f"({tag})").count()
+            lost += max(posted - stored, 0)
+        return {"accepted_comments": len(receipts), "lost_comments": lost}
 
     def index_in_line(self) -> dict[str, int]:
         """Pending outbox changes, and published cases the index lacks or has stale."""
