@@ -52,7 +52,7 @@ def on_starting(server):
 
     from ops.preflight import problems
 
-    found = problems()
+    found = problems(float(os.environ.get("CASEBOOK_STARTUP_CHECK_TIMEOUT", "10")))
     connections.close_all()  # never share a connection with the forked workers
     if found:
         sys.stderr.write("Casebook cannot start:\n  " + "\n  ".join(found) + "\n")

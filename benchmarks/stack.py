@@ -103,7 +103,7 @@ class Stack:
     def start_web(self) -> None:
         self.web = self._spawn([str(Path(PY).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
                                "gunicorn.log")  # fmt: skip
-        self.wait_http("/healthz", 60)
+        self.wait_http("/healthz", 180)
 
     def wait_http(self, path: str, seconds: float) -> None:
         import urllib.request
