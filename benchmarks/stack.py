@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -73,6 +74,8 @@ class Stack:
         self.web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
         self.scheduler: subprocess.Popen | None = None
+        self._supervisor: threading.Thread | None = None
+        self.worker_restarts = 0
 
     # -- set-up -------------------------------------------------------------------------------
 
@@ -139,16 +142,16 @@ class Stack:
                 raise RuntimeError(f"an RQ worker exited; see {WORK}/rqworker.log")
 
     def stop_workers(self) -> None:
-        _stop(self.workers)
-        self.workers = []
+        workers, self.workers = self.workers, []
+        _stop(workers)
 
     def start_scheduler(self) -> None:
         self.scheduler = self._spawn([PY, "manage.py", "run_periodic_jobs"], "scheduler.log")
 
     def stop(self) -> None:
-        _stop([p for p in (self.web, self.scheduler) if p is not None] + self.workers)
+        workers, self.workers = self.workers, []
+        _stop([p for p in (self.web, self.scheduler) if p is not None] + workers)
         self.web = self.scheduler = None
-        self.workers = []
 
     # -- services -----------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ retries run out, ``give_up_on_file`` fails it with a message. The spool file is 
 every final outcome; re-running the task for a file that is already finished does nothing.
 """
 
+import contextlib
 import logging
 import secrets
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from django.core.files.move import file_move_safe
 from django.core.files.uploadedfile import UploadedFile as IncomingFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from cases.services import lock_case
@@ -162,11 +163,14 @@ def process_uploaded_file(file_id: int) -> str:
     try:
         batch = _run_pipeline(record, spool, context, writer)
         return _commit(record, batch, writer)
-    except storage.StorageUnavailable as exc:
+    except (storage.StorageUnavailable, *_dependency_errors()) as exc:
+        # A dependency away (storage, the task queue that saving a row enqueues to, the
+        # database restarting): nothing is kept, the spool file waits for the retry.
         writer.rollback()
         keep_spool = True
-        # Touched so that the stalled-upload sweep leaves the retries to the task.
-        UploadedFile.objects.filter(pk=file_id).update(updated_at=timezone.now())
+        with contextlib.suppress(DatabaseError):
+            # Touched so that the stalled-upload sweep leaves the retries to the task.
+            UploadedFile.objects.filter(pk=file_id).update(updated_at=timezone.now())
         raise RetryLater(storage.STORAGE_UNAVAILABLE) from exc
     except BaseException as exc:
         # Untrusted input: report, never crash the worker or leak detail. Native decoders
@@ -179,6 +183,21 @@ def process_uploaded_file(file_id: int) -> str:
     finally:
         if not keep_spool:
             spool.unlink(missing_ok=True)
+
+
+def _dependency_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean a service is away, not that the file is bad."""
+    from django.db import InterfaceError, OperationalError
+
+    errors: list[type[BaseException]] = [OperationalError, InterfaceError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # the database queue has no Redis client
+        pass
+    else:
+        errors += [RedisConnectionError, RedisTimeoutError]
+    return tuple(errors)
 
 
 def give_up_on_file(file_id: int) -> None:

@@ -125,3 +125,30 @@ def test_an_upload_made_while_the_queue_is_down_is_resumed_by_the_next_sweep(
     monkeypatch.setattr(tasks, "process_upload_task", real)
     assert services.resume_stalled_uploads(timedelta(minutes=15)) == (1, 0)
     assert UploadedFile.objects.get().status == UploadStatus.READY
+
+
+@pytest.mark.parametrize("error", ["redis", "database"])
+def test_a_queue_or_database_outage_while_committing_is_retried_not_failed(
+    author, case, media_env, upload, monkeypatch, error
+):
+    """Saving the rows enqueues Wagtail's index tasks: with Redis away that raises inside the
+    transaction. The file is retried, not failed as if it were bad."""
+    from django.db import OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from media_pipeline import services
+
+    real_commit = services._commit
+    calls = {"n": 0}
+
+    def flaky_commit(*args):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RedisConnectionError("redis away") if error == "redis" else OperationalError()
+        return real_commit(*args)
+
+    monkeypatch.setattr(services, "_commit", flaky_commit)
+    upload(case, {"a.dcm": _one_dicom()}, user=author)
+    assert UploadedFile.objects.get().status == UploadStatus.READY
+    assert calls["n"] == 2
+    assert len(media_env.stored_files()) == 3
