@@ -24,7 +24,7 @@ class DeadLetterMenuItem(MenuItem):
 dead_letter_urls = (
     [
         path("", admin_views.dead_letters, name="list"),
-        path("<int:letter_id>/", admin_views.resolve_dead_letter, name="resolve"),
+        path("<id:letter_id>/", admin_views.resolve_dead_letter, name="resolve"),
     ],
     "dead_letters",
 )
