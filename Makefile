@@ -7,7 +7,8 @@ PIP := $(VENV)/bin/pip
 DEMO_PASSWORD ?= $(or $(CASEBOOK_DEMO_PASSWORD),casebook-demo-2026)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run test test-fast lint format check services-up services-down bench
+.PHONY: help install install-test run test test-fast lint format check services-up services-down bench \
+	serve-production worker scheduler restore-drill bench-load bench-faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -34,6 +35,18 @@ run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000 with a ta
 	@trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py db_worker --queue-name default & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve-production: install ## Production settings from the environment: collectstatic, then gunicorn
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+worker: install ## One task worker: RQ when TASKS_REDIS_URL is set, else the database queue
+	@if [ -n "$$TASKS_REDIS_URL" ]; then \
+	  exec $(PY) manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler default; \
+	else exec $(PY) manage.py db_worker --queue-name default; fi
+
+scheduler: install ## Enqueue the periodic jobs when due (run one or more)
+	$(PY) manage.py run_periodic_jobs
 
 test: install-test ## Start the services the suite needs, run every test, stop the services
 	PY=$(PY) bash scripts/run_tests.sh
@@ -63,3 +76,15 @@ services-down: ## Stop the services started by services-up
 
 bench: install-test ## Run the benchmarks (prints tables)
 	$(PY) benchmarks/pages.py
+
+restore-drill: install ## Back up the database and media, restore into scratch copies, check them
+	@set -e; dir=$$(mktemp -d -t casebook-backup-XXXXXX); trap 'rm -rf "$$dir"' EXIT; \
+	$(PY) manage.py backup_casebook "$$dir/backup" && $(PY) manage.py restore_drill "$$dir/backup"
+
+bench-load: install-test ## The whole stack under load (benchmarks/load.py; ~30 min, needs root)
+	$(PIP) install -q -e '.[bench]'
+	$(PY) -m benchmarks.load
+
+bench-faults: install-test ## Faults under load (benchmarks/faults.py; run after bench-load)
+	$(PIP) install -q -e '.[bench]'
+	$(PY) -m benchmarks.faults

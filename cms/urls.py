@@ -2,7 +2,11 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
+from ops import views as ops_views
+
 urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
@@ -14,3 +18,5 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include(wagtail_urls)),
 ]
+
+handler500 = "ops.views.server_error"

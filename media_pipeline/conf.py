@@ -4,6 +4,7 @@ Read at call time (not import time) so ``override_settings`` works in tests.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +24,7 @@ class MediaSettings:
     archive_limits: ArchiveLimits
     url_expiry_seconds: int
     spool_dir: Path
+    stalled_after: timedelta
 
 
 def media_settings() -> MediaSettings:
@@ -43,4 +45,5 @@ def media_settings() -> MediaSettings:
             int(raw.get("URL_EXPIRY_SECONDS", MAX_URL_EXPIRY_SECONDS)), MAX_URL_EXPIRY_SECONDS
         ),
         spool_dir=Path(raw.get("SPOOL_DIR") or Path(settings.MEDIA_ROOT) / "incoming"),
+        stalled_after=timedelta(minutes=int(raw.get("STALLED_AFTER_MINUTES", 15))),
     )

@@ -4,20 +4,22 @@
 directory (never into storage), records a neutral label and enqueues one task per file.
 ``process_uploaded_file`` runs in the worker: core pipeline -> render -> storage -> one short
 transaction that creates every row of the file at once. A storage failure undoes every object
-written for that file. The spool file is deleted in every outcome; re-running the task for a
-file that is already finished does nothing.
+written for that file and asks for a retry (``RetryLater``), keeping the spool file; when the
+retries run out, ``give_up_on_file`` fails it with a message. The spool file is deleted in
+every final outcome; re-running the task for a file that is already finished does nothing.
 """
 
+import contextlib
 import logging
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path, PurePosixPath
 
 from django.core.files.move import file_move_safe
 from django.core.files.uploadedfile import UploadedFile as IncomingFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from cases.services import lock_case
@@ -37,6 +39,8 @@ from media_pipeline.models import (
     UploadStatus,
 )
 from media_pipeline.outputs import Batch, PendingInstance, render_outcome
+from ops.context import current_request_id
+from ops.retries import RetryLater
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +87,6 @@ def ingest_upload(page, user, files: Sequence[IncomingFile]) -> Upload:
     random name; its original name is not kept anywhere. Returns the Upload; its ``files``
     are in the order given.
     """
-    from media_pipeline.tasks import process_upload_task
-
     spool_dir = media_settings().spool_dir
     spool_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     moved: list[Path] = []
@@ -103,13 +105,30 @@ def ingest_upload(page, user, files: Sequence[IncomingFile]) -> Upload:
                     size=incoming.size or 0,
                     token=token,
                 )
-                transaction.on_commit(partial(process_upload_task.enqueue, record.pk))
+                transaction.on_commit(partial(_enqueue_processing, record.pk, current_request_id()))
     except BaseException:
         for path in moved:
             path.unlink(missing_ok=True)
         raise
     logger.info("upload %s to case %s: %s files", upload.pk, page.pk, len(moved))
     return upload
+
+
+def _enqueue_processing(file_id: int, request_id: str) -> None:
+    """Queue the file's processing. If the queue is down, the upload is kept all the same:
+    its ``updated_at`` is set back so that the next sweep (``resume_stalled_uploads``, every
+    few minutes) enqueues it as soon as the queue answers again."""
+    from media_pipeline.tasks import process_upload_task
+
+    try:
+        process_upload_task.enqueue(file_id, request_id=request_id)
+    except Exception as exc:
+        logger.warning("uploaded file %s not enqueued: %s", file_id, type(exc).__name__)
+        UploadedFile.objects.filter(pk=file_id).update(updated_at=_DUE_FOR_SWEEP)
+
+
+#: An ``updated_at`` older than any sweep's threshold.
+_DUE_FOR_SWEEP = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _spool(incoming: IncomingFile, target: Path) -> None:
@@ -126,7 +145,8 @@ def process_uploaded_file(file_id: int) -> str:
     """Process one uploaded file and return its final status (idempotent).
 
     Outcomes: rows for every usable image and status ready or quarantined; or no rows and
-    status failed with the reason. The spool file is gone afterwards in every case.
+    status failed with the reason. The spool file is gone afterwards in every case but one:
+    storage unavailable raises ``RetryLater`` with nothing stored and the spool file kept.
     """
     record = UploadedFile.objects.select_related("upload__page").filter(pk=file_id).first()
     if record is None or record.status != UploadStatus.PROCESSING:
@@ -139,12 +159,19 @@ def process_uploaded_file(file_id: int) -> str:
     # A worker killed mid-way may have stored objects without rows: start from nothing.
     storage.delete_prefix(prefix)
     writer = storage.MediaWriter(prefix)
+    keep_spool = False
     try:
         batch = _run_pipeline(record, spool, context, writer)
         return _commit(record, batch, writer)
-    except storage.StorageUnavailable:
+    except (storage.StorageUnavailable, *_dependency_errors()) as exc:
+        # A dependency away (storage, the task queue that saving a row enqueues to, the
+        # database restarting): nothing is kept, the spool file waits for the retry.
         writer.rollback()
-        return _fail(record, storage.STORAGE_UNAVAILABLE)
+        keep_spool = True
+        with contextlib.suppress(DatabaseError):
+            # Touched so that the stalled-upload sweep leaves the retries to the task.
+            UploadedFile.objects.filter(pk=file_id).update(updated_at=timezone.now())
+        raise RetryLater(storage.STORAGE_UNAVAILABLE) from exc
     except BaseException as exc:
         # Untrusted input: report, never crash the worker or leak detail. Native decoders
         # can panic with a BaseException; only stopping the process goes through.
@@ -154,7 +181,36 @@ def process_uploaded_file(file_id: int) -> str:
         logger.error("uploaded file %s failed unexpectedly: %s", file_id, type(exc).__name__)
         return _fail(record, UNEXPECTED)
     finally:
-        spool.unlink(missing_ok=True)
+        if not keep_spool:
+            spool.unlink(missing_ok=True)
+
+
+def _dependency_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean a service is away, not that the file is bad."""
+    from django.db import InterfaceError, OperationalError
+
+    errors: list[type[BaseException]] = [OperationalError, InterfaceError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # the database queue has no Redis client
+        pass
+    else:
+        errors += [RedisConnectionError, RedisTimeoutError]
+    return tuple(errors)
+
+
+def give_up_on_file(file_id: int) -> None:
+    """The retries are used up (storage stayed away): fail the file with a message the author
+    sees, and delete its spool copy and anything stored for it."""
+    record = UploadedFile.objects.select_related("upload").filter(pk=file_id).first()
+    if record is None or record.status != UploadStatus.PROCESSING:
+        return
+    spool_path(record.token).unlink(missing_ok=True)
+    context = CaseMediaContext.objects.filter(page_id=record.upload.page_id).first()
+    if context is not None:
+        storage.delete_prefix(_storage_prefix(context, record))
+    _fail(record, storage.STORAGE_UNAVAILABLE)
 
 
 def resume_stalled_uploads(older_than: timedelta) -> tuple[int, int]:
@@ -185,6 +241,31 @@ def resume_stalled_uploads(older_than: timedelta) -> tuple[int, int]:
     if requeued or failed:
         logger.info("stalled uploads: %s re-enqueued, %s failed", requeued, failed)
     return requeued, failed
+
+
+def clean_expired_uploads() -> dict[str, int]:
+    """The periodic clean-up: resume or fail files left processing longer than
+    ``STALLED_AFTER_MINUTES``, and delete spool files that no processing file owns (left by a
+    request that died between spooling and committing) once they are a day old."""
+    requeued, failed = resume_stalled_uploads(media_settings().stalled_after)
+    spool_dir = media_settings().spool_dir
+    orphans = 0
+    if spool_dir.is_dir():
+        cutoff = timezone.now().timestamp() - ORPHAN_SPOOL_SECONDS
+        old = {p.name: p for p in spool_dir.iterdir() if p.is_file() and p.stat().st_mtime < cutoff}
+        owned = set(
+            UploadedFile.objects.filter(
+                token__in=list(old), status=UploadStatus.PROCESSING
+            ).values_list("token", flat=True)
+        )
+        for name, path in old.items():
+            if name not in owned:
+                path.unlink(missing_ok=True)
+                orphans += 1
+    return {"requeued": requeued, "failed": failed, "orphan_spool_files": orphans}
+
+
+ORPHAN_SPOOL_SECONDS = 24 * 60 * 60
 
 
 def _storage_prefix(context: CaseMediaContext, record: UploadedFile) -> str:

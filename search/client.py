@@ -102,20 +102,23 @@ class BulkResult:
 
 
 def connect(url: str, *, timeout: float = 2.0) -> "EngineClient":
-    """Open a client for the node at ``url`` (credentials may be in the URL).
+    """Open a client for the node at ``url``, or for the nodes of a cluster given as a
+    comma-separated list (credentials may be in each URL). A request that fails on one node
+    of a list is tried once more on another, so a node going down costs no request.
 
-    Raises ``SearchUnavailable`` when the node cannot be reached within ``timeout`` seconds and
+    Raises ``SearchUnavailable`` when no node can be reached within ``timeout`` seconds and
     ``SearchError`` when the endpoint is not Elasticsearch 8+ or OpenSearch 2+.
     """
-    capabilities = _probe(url, timeout)
+    nodes = node_urls(url)
+    capabilities = _probe_any(nodes, timeout)
     if capabilities.flavour == "opensearch":
         if capabilities.version[:1] < (2,):
             raise SearchError("OpenSearch 2 or newer is required")
-        transport: _Transport = _OpenSearchTransport(url, timeout)
+        transport: _Transport = _OpenSearchTransport(nodes, timeout)
     else:
         if capabilities.version[:1] < (8,):
             raise SearchError("Elasticsearch 8 or newer is required")
-        transport = _ElasticsearchTransport(url, timeout)
+        transport = _ElasticsearchTransport(nodes, timeout)
     return EngineClient(transport, capabilities, timeout=timeout)
 
 
@@ -317,6 +320,21 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
 
 
+def node_urls(url: str) -> list[str]:
+    """The node URLs of a comma-separated list."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
+def _probe_any(nodes: list[str], timeout: float) -> Capabilities:
+    """Probe the nodes in turn; the first that answers describes the cluster."""
+    for node in nodes[:-1]:
+        try:
+            return _probe(node, timeout)
+        except SearchUnavailable:
+            continue
+    return _probe(nodes[-1], timeout)
+
+
 def _probe(url: str, timeout: float) -> Capabilities:
     """Identify the engine from ``GET /_nodes/plugins``.
 
@@ -398,12 +416,14 @@ def _headers_for(body: Any) -> dict[str, str]:
 
 
 class _ElasticsearchTransport(_Transport):
-    def __init__(self, url: str, timeout: float):
+    def __init__(self, nodes: list[str], timeout: float):
         import elasticsearch
 
         self._errors = elasticsearch
+        # Connection errors move to the next node; a timeout is not retried (it would double
+        # the wait of a search that is already slow).
         self._client = elasticsearch.Elasticsearch(
-            url, request_timeout=timeout, max_retries=0, retry_on_timeout=False
+            nodes, request_timeout=timeout, max_retries=len(nodes) - 1, retry_on_timeout=False
         )
 
     def request(self, method, path, params, body, timeout):
@@ -427,12 +447,12 @@ class _ElasticsearchTransport(_Transport):
 
 
 class _OpenSearchTransport(_Transport):
-    def __init__(self, url: str, timeout: float):
+    def __init__(self, nodes: list[str], timeout: float):
         import opensearchpy
 
         self._errors = opensearchpy
         self._client = opensearchpy.OpenSearch(
-            hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False
+            hosts=nodes, timeout=timeout, max_retries=len(nodes) - 1, retry_on_timeout=False
         )
 
     def request(self, method, path, params, body, timeout):

@@ -49,13 +49,16 @@ class NodeCapabilities(Protocol):
 def index_settings_and_mappings(capabilities: NodeCapabilities) -> dict[str, Any]:
     """The body for creating a case index on a node with the given capabilities.
 
-    One shard and no replicas: one node, and an index of clinical cases stays small (100k cases
-    is a few hundred MB). The mapping is ``dynamic: strict`` so a field the mapping does not
-    know (a leaked identifier in a new document key, say) is rejected, not silently indexed.
+    One shard (an index of clinical cases stays small: 100k cases is a few hundred MB) and
+    ``auto_expand_replicas: 0-1``: no replica on a single node (the index is green), one on a
+    cluster of two or more data nodes, so that losing a node loses no data and searches are
+    answered by the copy that remains. The mapping is ``dynamic: strict`` so a field the
+    mapping does not know (a leaked identifier in a new document key, say) is rejected, not
+    silently indexed.
     """
     return {
         "settings": {
-            "index": {"number_of_shards": 1, "number_of_replicas": 0},
+            "index": {"number_of_shards": 1, "auto_expand_replicas": "0-1"},
             "analysis": _analysis(capabilities),
         },
         "mappings": {"dynamic": "strict", "properties": _properties()},

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ops.context import current_request_id
 from search.documents import case_document, indexable_cases, media_modalities, with_related
 from search.models import OutboxEntry
 from search.site import bump_index_generation, get_search_backend
@@ -51,7 +52,7 @@ def enqueue_many(page_ids: Iterable[int], action: str) -> None:
     for page_id in ids:
         _record(page_id, action)
     if len(ids) == 1:
-        index_case_task.enqueue(ids[0])
+        index_case_task.enqueue(ids[0], request_id=current_request_id())
     else:
         replay_search_outbox_task.enqueue()
 

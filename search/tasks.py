@@ -7,10 +7,12 @@ such chains collapse into one: a replay that finds nothing due schedules nothing
 
 from django_tasks import task, task_backends
 
+from ops.retries import resilient
 from search import services
 
 
 @task()
+@resilient()
 def index_case_task(page_id: int) -> bool:
     """Apply the pending change of case ``page_id``; on failure it stays in the outbox."""
     applied = services.apply_change(page_id)
@@ -20,6 +22,7 @@ def index_case_task(page_id: int) -> bool:
 
 
 @task()
+@resilient()
 def replay_search_outbox_task() -> int:
     """Apply every due change in the outbox, batch by batch; returns how many were applied.
 

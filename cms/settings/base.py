@@ -7,20 +7,31 @@ storage, database search, a database-backed task queue).
 
 from pathlib import Path
 
-import dj_database_url
-
-from cms.env import env_bool, env_int, env_list, env_str
+from cms.env import (
+    env_bool,
+    env_bucket,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    env_url_list,
+)
+from ops.logs import logging_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Previous keys, accepted for signatures while a rotation settles (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "cms",
+    "ops",
     "accounts",
     "cases",
     "media_pipeline",
@@ -59,7 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files only (STATIC_ROOT): clinical media never goes through WhiteNoise.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,9 +107,11 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite embedded, PostgreSQL with DATABASE_URL -------------------------------
+# Persistent connections are checked before reuse, so a restarted server costs no request.
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
@@ -127,6 +143,11 @@ AXES_RESET_ON_SUCCESS = True
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "casebook@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -136,15 +157,33 @@ USE_TZ = True
 
 # --- Static files and media ---------------------------------------------------------------
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = Path(env_str("CASEBOOK_STATIC_ROOT", str(BASE_DIR / "static_collected")))
 STATIC_URL = "/static/"
 # Clinical media is never served from MEDIA_URL: media_pipeline.views checks permissions and
 # streams or redirects. The local root sits outside any web-served directory.
 MEDIA_ROOT = Path(env_str("CASEBOOK_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 MEDIA_URL = "/media-not-served/"
 
-AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
-AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
+AWS_STORAGE_BUCKET_NAME = env_bucket("AWS_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = env_url("AWS_S3_ENDPOINT_URL", {"http", "https"}) or None
+
+
+def _s3_client_config():
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=env_int("AWS_S3_CONNECT_TIMEOUT", 5),
+        read_timeout=env_int("AWS_S3_READ_TIMEOUT", 30),
+        retries={"max_attempts": 3, "mode": "standard"},
+    )
+
+
+def _s3_transfer_config():
+    from boto3.s3.transfer import TransferConfig
+
+    return TransferConfig(use_threads=False)
+
+
 if AWS_STORAGE_BUCKET_NAME:
     _clinical_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -157,9 +196,16 @@ if AWS_STORAGE_BUCKET_NAME:
             "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "path"),
             "signature_version": "s3v4",
             "default_acl": "private",
-            "file_overwrite": False,
+            # Keys hold 128 random bits (media_pipeline.storage), so they never collide: the
+            # HEAD request that file_overwrite=False makes before every write is pure cost.
+            "file_overwrite": True,
+            # Objects are small (a WebP preview, one DICOM slice): one PUT on the worker's
+            # thread beats handing each to s3transfer's thread pool.
+            "transfer_config": _s3_transfer_config(),
             "querystring_auth": True,
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300),
+            # Fail in seconds, not minutes, when the server is away: the task retries later.
+            "client_config": _s3_client_config(),
         },
     }
 else:
@@ -177,10 +223,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
 
 # --- Background tasks: database queue embedded, Redis (RQ) with TASKS_REDIS_URL -----------
-TASKS_REDIS_URL = env_str("TASKS_REDIS_URL")
+TASKS_REDIS_URL = env_url("TASKS_REDIS_URL", {"redis", "rediss", "unix"})
 if TASKS_REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": TASKS_REDIS_URL,
+            # A 300-slice series takes about a minute; a job past this is stopped and retried.
+            "DEFAULT_TIMEOUT": env_int("TASKS_JOB_TIMEOUT", 1800),
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 5,
+        }
+    }
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -206,7 +261,8 @@ if not CACHE_REDIS_URL:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # --- Search: database embedded, Elasticsearch/OpenSearch with ELASTICSEARCH_URL -----------
-ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+# One node, or the nodes of a cluster separated by commas.
+ELASTICSEARCH_URL = env_url_list("ELASTICSEARCH_URL", {"http", "https"})
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 CASEBOOK_SEARCH = {
     "INDEX_PREFIX": env_str("CASEBOOK_SEARCH_INDEX_PREFIX", "casebook_"),
@@ -296,13 +352,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# JSON lines (CASEBOOK_LOG_FORMAT=json, production's default) or plain lines; see ops.logs.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logging_config(LOG_LEVEL, json_lines=env_str("CASEBOOK_LOG_FORMAT", "plain") == "json")
+
+# --- Operations (ops): readiness and periodic jobs -----------------------------------------
+CASEBOOK_READINESS_TIMEOUT = env_int("CASEBOOK_READINESS_TIMEOUT", 2)
 
 # --- Clinical media uploads (read through media_pipeline.conf) ----------------------------
 CASEBOOK_MEDIA = {
@@ -319,4 +374,7 @@ CASEBOOK_MEDIA = {
     # Uploads wait here, outside clinical storage, until the worker has processed them; the
     # web process and the worker must share it. Empty means MEDIA_ROOT/incoming.
     "SPOOL_DIR": env_str("CASEBOOK_MEDIA_SPOOL_DIR"),
+    # A file still processing after this long is re-enqueued by the periodic clean-up (its
+    # worker was killed). Keep it above the longest processing time plus every retry.
+    "STALLED_AFTER_MINUTES": env_int("CASEBOOK_MEDIA_STALLED_AFTER_MINUTES", 15),
 }

@@ -22,7 +22,10 @@ SCRIPTS = Path(__file__).resolve().parent.parent
 ROOT = SCRIPTS.parent
 STATE = ROOT / ".services"
 CACHE = Path(os.environ.get("CASEBOOK_CACHE") or Path.home() / ".cache" / "casebook")
-SERVICES = ("postgres", "elasticsearch", "opensearch", "s3")
+SERVICES = ("postgres", "elasticsearch", "opensearch", "s3", "redis", "escluster")
+# What `up` starts when no service is named: everything the test suite uses. The two-node
+# Elasticsearch cluster is for the load and fault benchmarks only.
+DEFAULT_SERVICES = ("postgres", "elasticsearch", "opensearch", "s3", "redis")
 HOST = "127.0.0.1"
 HEAP = "-Xms512m -Xmx512m"
 LOG_TAIL_LINES = 40

@@ -93,7 +93,8 @@ def start_s3() -> dict:
     env = {"AWS_STORAGE_BUCKET_NAME": S3_BUCKET, "AWS_S3_ENDPOINT_URL": url,
            "AWS_ACCESS_KEY_ID": S3_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": S3_SECRET_KEY,
            "AWS_S3_REGION_NAME": S3_REGION}  # fmt: skip
-    return {"pid": pid, "log": str(log), "health": url, "version": version, "env": env}
+    return {"pid": pid, "log": str(log), "health": url, "version": version, "env": env,
+            "cmd": cmd}  # fmt: skip
 
 
 def _answers(url: str) -> bool:

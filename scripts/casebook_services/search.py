@@ -22,6 +22,7 @@ from .common import (
     service_home,
     service_user,
     spawn,
+    start_ticks,
     wait_until,
 )
 from .java import (
@@ -82,7 +83,8 @@ def install_hunspell(config: Path) -> bool:
     return True
 
 
-def start_elasticsearch() -> dict:
+def _elasticsearch_dist() -> tuple[str, Path, Path]:
+    """(version, unpacked distribution in the cache, java home)."""
     version, java_home = pick_version(ELASTICSEARCH_VERSIONS, installed_jdks())
     artifact = f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 
@@ -94,8 +96,12 @@ def start_elasticsearch() -> dict:
         archive.unlink()
 
     dist = cached(f"elasticsearch-{version}", download) / f"elasticsearch-{version}"
-    user = service_user(SEARCH_USER)
-    home = service_home("elasticsearch", user)
+    return version, dist, java_home
+
+
+def _prepare_node(home: Path, dist: Path, user: str | None, settings: str) -> tuple[bool, dict]:
+    """Lay out one node in ``home`` (distribution, config, data, logs) with ``settings`` as its
+    elasticsearch.yml; returns (Hunspell installed, environment to start it with)."""
     # The cache may sit in root's private home: hard-link (or copy) the distribution into
     # .services so the unprivileged user can read it.
     shutil.copytree(dist, home / "dist", copy_function=_link_or_copy)
@@ -104,13 +110,8 @@ def start_elasticsearch() -> dict:
     for sub in ("data", "logs", "tmp"):
         (home / sub).mkdir()
     hunspell = install_hunspell(config)
-    port = free_port()
     (config / "elasticsearch.yml").write_text(
-        "cluster.name: casebook-test\n"
-        "discovery.type: single-node\n"
-        f"network.host: {HOST}\n"
-        f"http.port: {port}\n"
-        f"transport.port: {free_port()}\n"
+        settings + f"network.host: {HOST}\n"
         f"path.data: {home / 'data'}\n"
         f"path.logs: {home / 'logs'}\n"
         "xpack.security.enabled: false\n"
@@ -122,8 +123,23 @@ def start_elasticsearch() -> dict:
         chown_tree(home / writable, user)
     if user:
         shutil.chown(home, user, user)
-    env = {**os.environ, "ES_JAVA_HOME": str(java_home), "ES_PATH_CONF": str(config),
-           "ES_JAVA_OPTS": HEAP, "ES_TMPDIR": str(home / "tmp")}  # fmt: skip
+    env = {"ES_PATH_CONF": str(config), "ES_JAVA_OPTS": HEAP, "ES_TMPDIR": str(home / "tmp")}
+    return hunspell, env
+
+
+def start_elasticsearch() -> dict:
+    version, dist, java_home = _elasticsearch_dist()
+    user = service_user(SEARCH_USER)
+    home = service_home("elasticsearch", user)
+    port = free_port()
+    settings = (
+        "cluster.name: casebook-test\n"
+        "discovery.type: single-node\n"
+        f"http.port: {port}\n"
+        f"transport.port: {free_port()}\n"
+    )
+    hunspell, env = _prepare_node(home, dist, user, settings)
+    env = {**os.environ, **env, "ES_JAVA_HOME": str(java_home)}
     log = home / "console.log"
     pid = spawn([str(home / "dist" / "bin" / "elasticsearch")], log, user=user, env=env, cwd=home)
     url = f"http://{HOST}:{port}"
@@ -131,6 +147,62 @@ def start_elasticsearch() -> dict:
     single_node_template(url)
     return {"pid": pid, "log": str(log), "health": url, "version": version,
             "hunspell": hunspell, "env": {"ELASTICSEARCH_URL": url}}  # fmt: skip
+
+
+def start_es_cluster() -> dict:
+    """Two Elasticsearch nodes in one cluster, for the load and fault benchmarks: node 1 is
+    master-eligible and holds data, node 2 holds data only, so node 2 can be stopped and
+    started again (``services.py node escluster 2 stop|start``) while the cluster stays up.
+    Indexes get one replica (``auto_expand_replicas``), so either node has every document."""
+    version, dist, java_home = _elasticsearch_dist()
+    user = service_user(SEARCH_USER)
+    root = service_home("escluster", user)
+    http = [free_port(), free_port()]
+    transport = [free_port(), free_port()]
+    seeds = ", ".join(f"{HOST}:{port}" for port in transport)
+    nodes = []
+    for index, roles in ((0, "[master, data, ingest]"), (1, "[data, ingest]")):
+        home = root / f"node-{index + 1}"
+        home.mkdir()
+        settings = (
+            "cluster.name: casebook-load\n"
+            f"node.name: node-{index + 1}\n"
+            f"node.roles: {roles}\n"
+            f"discovery.seed_hosts: [{seeds}]\n"
+            "cluster.initial_master_nodes: [node-1]\n"
+            f"http.port: {http[index]}\n"
+            f"transport.port: {transport[index]}\n"
+        )
+        _, env = _prepare_node(home, dist, user, settings)
+        env["ES_JAVA_HOME"] = str(java_home)
+        nodes.append({"home": str(home), "env": env, "user": user,
+                      "url": f"http://{HOST}:{http[index]}"})  # fmt: skip
+    if user:
+        shutil.chown(root, user, user)
+    for node in nodes:
+        node["pid"] = start_cluster_node(node)
+        node["started"] = start_ticks(node["pid"])
+    url = nodes[0]["url"]
+    wait_until(lambda: cluster_nodes(url) == 2, nodes[0]["pid"], 300, "Elasticsearch cluster",
+               Path(nodes[0]["home"]) / "console.log")  # fmt: skip
+    wait_until(lambda: green(url), nodes[0]["pid"], 120, "Elasticsearch cluster",
+               Path(nodes[0]["home"]) / "console.log")  # fmt: skip
+    urls = ",".join(node["url"] for node in nodes)
+    return {"pid": nodes[0]["pid"], "log": str(Path(nodes[0]["home"]) / "console.log"),
+            "health": url, "version": version, "nodes": nodes,
+            "env": {"ELASTICSEARCH_CLUSTER_URL": urls}}  # fmt: skip
+
+
+def start_cluster_node(node: dict) -> int:
+    home = Path(node["home"])
+    env = {**os.environ, **node["env"]}
+    return spawn([str(home / "dist" / "bin" / "elasticsearch")], home / "console.log",
+                 user=node["user"], env=env, cwd=home)  # fmt: skip
+
+
+def cluster_nodes(url: str) -> int:
+    with urllib.request.urlopen(f"{url}/_cluster/health", timeout=10) as response:  # noqa: S310
+        return int(json.load(response)["number_of_nodes"])
 
 
 def _link_or_copy(src: str, dst: str) -> None:

@@ -21,8 +21,9 @@ from .common import (
     stop_group,
 )
 from .postgres import start_postgres
+from .redis import start_redis
 from .s3 import start_s3
-from .search import start_elasticsearch, start_opensearch
+from .search import start_elasticsearch, start_es_cluster, start_opensearch
 
 # Each start_* returns the state saved in .services/<name>.json: the pid to stop, the
 # environment variables it contributes and the log to show on failure.
@@ -31,6 +32,8 @@ STARTERS: dict[str, Callable[[], dict]] = {
     "elasticsearch": start_elasticsearch,
     "opensearch": start_opensearch,
     "s3": start_s3,
+    "redis": start_redis,
+    "escluster": start_es_cluster,
 }
 
 
@@ -70,6 +73,9 @@ def stop(name: str, state: dict) -> None:
         )  # fmt: skip
     if alive(state["pid"]):
         stop_group(state["pid"])
+    for node in state.get("nodes", [])[1:]:  # the other nodes of a cluster
+        if alive(node["pid"]) and start_ticks(node["pid"]) == node.get("started"):
+            stop_group(node["pid"])
     (STATE / f"{name}.json").unlink(missing_ok=True)
 
 

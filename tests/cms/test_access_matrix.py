@@ -26,6 +26,7 @@ from media_pipeline.models import MediaInstance, MediaItem, MediaKind, MediaStat
 from media_pipeline.storage import MediaWriter, new_token
 from notifications import services as notifications
 from notifications.models import Event
+from ops.models import DeadLetter
 from tests.factories import (
     CasePageFactory,
     ConditionFactory,
@@ -40,7 +41,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "pending", "rejected", "verified", "editor", "moderator")
 #: The apps whose URLs this matrix must cover (Wagtail's own admin and allauth are theirs).
 PROJECT_APPS = ("cms", "accounts", "cases", "media_pipeline", "search", "discussion",
-                "notifications", "api")  # fmt: skip
+                "notifications", "api", "ops")  # fmt: skip
 #: Wagtail's page serving routes every page of the site: the case index, cases and home.
 PAGE_SERVING = "wagtail_serve"
 
@@ -330,6 +331,18 @@ ROWS = {
         "post",
     ),
     "API: an unknown address": Row("api:not-found", lambda w: "/api/v1/no-such-thing/", (404,) * 6),
+    # operations: probes for load balancers (no content, tests/ops/test_health.py) and the
+    # failed-tasks list for editors (tests/ops/test_dead_letters.py)
+    "liveness probe": Row("healthz", lambda w: "/healthz", ANYONE),
+    "readiness probe": Row("readyz", lambda w: "/readyz", ANYONE),
+    "failed tasks": Row("dead_letters:list", lambda w: "/admin/dead-letters/", ADMIN_EDITORS),
+    "retry or dismiss a failed task": Row(
+        "dead_letters:resolve",
+        lambda w: f"/admin/dead-letters/{w.dead_letter.pk}/",
+        (L, L, L, L, 302, DENIED),
+        "post",
+        lambda w: {"action": "dismiss"},
+    ),
     # notifications: for every signed-in user (verification news reaches the unverified)
     "notifications": Row("notifications:list", lambda w: "/notifications/", SIGNED_IN),
     "open someone else's notification": Row(
@@ -399,6 +412,7 @@ class World:
     pending_instance: Any
     quarantined_instance: Any
     notification: Any
+    dead_letter: Any
 
 
 def _stored_photo(page, author, status=MediaStatus.READY):
@@ -469,6 +483,9 @@ def _build_world() -> World:
         pending_instance=pending,
         quarantined_instance=quarantined,
         notification=notification,
+        dead_letter=DeadLetter.objects.create(
+            task_path="search.tasks.index_case_task", args=[case.pk], error="KeyError"
+        ),
     )
 
 

@@ -31,10 +31,10 @@ def test_strict_mapping_covers_exactly_the_document_and_derived_fields():
     }
 
 
-def test_single_shard_without_replicas():
+def test_single_shard_with_a_replica_once_there_is_a_second_node():
     assert index_settings_and_mappings(Caps(False))["settings"]["index"] == {
         "number_of_shards": 1,
-        "number_of_replicas": 0,
+        "auto_expand_replicas": "0-1",
     }
 
 
