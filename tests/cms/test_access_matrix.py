@@ -107,6 +107,20 @@ ROWS = {
     "submit someone else's case": Row(
         "cases:submit", lambda w: f"/contribute/{w.case.pk}/submit/", OTHERS_OBJECT
     ),
+    "autosave a new case": Row(
+        "cases:autosave_new",
+        lambda w: "/contribute/new/autosave/",
+        VERIFIED,
+        "post",
+        lambda w: {"title": "Half a title"},
+    ),
+    "autosave someone else's case": Row(
+        "cases:autosave",
+        lambda w: f"/contribute/{w.case.pk}/autosave/",
+        OTHERS_OBJECT,
+        "post",
+        lambda w: {"title": "Not mine"},
+    ),
     "condition lookup": Row("cases:conditions", lambda w: "/contribute/conditions/?q=my", VERIFIED),
     # search
     "search page": Row("search:search", lambda w: "/search/?q=chest", VERIFIED),
