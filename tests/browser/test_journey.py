@@ -221,7 +221,7 @@ def test_post_review_and_read_a_case(tabs, taxonomy, uploads):
 
 
 def test_phone_width_case_and_post_form(tabs, taxonomy, uploads):
-    """At 390 px: the post form and a case page (with its viewer) fit without sideways
+    """At 360 px: the post form and a case page (with its viewer) fit without sideways
     scrolling, and the viewer's controls are reachable."""
     author = make_clinician()
     tab = tabs(viewport=PHONE, has_touch=True, is_mobile=True)
