@@ -25,17 +25,8 @@ from pydicom.uid import (
     generate_uid,
 )
 
-AIR, FAT, SOFT, BLOOD, CONTRAST, BONE, CORTEX, LUNG, CSF = (
-    -1000,
-    -100,
-    40,
-    55,
-    300,
-    700,
-    1200,
-    -850,
-    8,
-)
+# Hounsfield units of the phantoms' tissues.
+AIR, FAT, SOFT, CONTRAST, BONE, CORTEX, LUNG, CSF = (-1000, -100, 40, 300, 700, 1200, -850, 8)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from media_pipeline.gallery import annotate
 from media_pipeline.models import Upload
 
 
-def draft_media_context(page, request) -> dict:
+def draft_media_context(page) -> dict:
     """The entries of ``media_pipeline/draft_media.html``: each item of the latest version
     (and each published item it removes), with its caption, change and gallery labels."""
     entries = changes_against_published(page.get_latest_revision_as_object())
@@ -17,13 +17,13 @@ def draft_media_context(page, request) -> dict:
     movable = [entry for entry in entries if entry["change"] != "removed"]
     for position, entry in enumerate(movable):
         entry["first"], entry["last"] = position == 0, position == len(movable) - 1
-    return {"entries": entries, "page": page, "request": request}
+    return {"entries": entries, "page": page}
 
 
-def upload_panel_context(page, request) -> dict:
+def upload_panel_context(page) -> dict:
     limits = media_settings()
     return {
-        **draft_media_context(page, request),
+        **draft_media_context(page),
         "uploads": Upload.objects.filter(page=page).prefetch_related("files"),
         "live": page.live,
         "max_file_bytes": limits.max_file_bytes,

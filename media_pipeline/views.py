@@ -226,7 +226,7 @@ def draft_media(request, page_id: int):
     if not can_view_cases(request.user):
         return deny(request)
     page = _managed_case(request, page_id)
-    context = draft_media_context(page, request)
+    context = draft_media_context(page)
     response = TemplateResponse(request, "media_pipeline/draft_media.html", context)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -20,7 +20,7 @@ def media_upload_panel(context, page):
     return {
         "allowed": True,
         "csrf_token": context.get("csrf_token"),
-        **upload_panel_context(page, request),
+        **upload_panel_context(page),
     }
 
 
@@ -36,13 +36,31 @@ def case_media(context, page, as_peer=False):
     """
     request = context["request"]
     items = version_media(request.user, page)
-    held_back = 0
+    held_back = ""
     if as_peer:
         shown = [i for i in items if i.status == MediaStatus.READY and not i.withdrawn_at]
-        held_back = len(items) - len(shown)
+        held_back = _held_back_note(items)
         items = shown
     return {
         "groups": gallery_groups(items),
         "show_status": not as_peer and can_manage_media(request.user, page),
         "held_back": held_back,
     }
+
+
+def _held_back_note(items) -> str:
+    """Why peers will not see some images of this version, for the author's preview."""
+    withdrawn = sum(1 for item in items if item.withdrawn_at)
+    waiting = sum(1 for item in items if not item.withdrawn_at and item.status != MediaStatus.READY)
+    reasons = []
+    if waiting:
+        verb, them = ("waits", "it") if waiting == 1 else ("wait", "them")
+        reasons.append(f"{waiting} {verb} for an editor to check {them} for identifying text")
+    if withdrawn:
+        reasons.append(f"{withdrawn} {'was' if withdrawn == 1 else 'were'} withdrawn by an editor")
+    if not reasons:
+        return ""
+    total = waiting + withdrawn
+    return f"Peers will not see {total} image{'s' if total != 1 else ''} of this version: " + (
+        "; ".join(reasons) + "."
+    )

@@ -129,7 +129,10 @@ def test_preview_shows_what_peers_will_see(client, author, case, media_env, uplo
     upload(case, {"a.jpg": photo_with_gps(), "us.dcm": ultrasound_bytes()}, user=author)
     html = client.get(f"/contribute/{case.pk}/preview/").content.decode()
     assert html.count('class="media-card ') == 1
-    assert "Peers will not see 1 image of this version" in html
+    assert (
+        "Peers will not see 1 image of this version: 1 waits for an editor to check it for "
+        "identifying text." in html
+    )
     assert "Awaiting review" not in html
 
 
