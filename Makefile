@@ -8,7 +8,7 @@ DEMO_PASSWORD ?= $(or $(CASEBOOK_DEMO_PASSWORD),casebook-demo-2026)
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test run test test-fast lint format check services-up services-down bench \
-	serve-production worker scheduler restore-drill bench-load bench-faults
+	serve-production worker scheduler restore-drill bench-load bench-faults assets assets-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,18 @@ services-up: install ## Start PostgreSQL, Elasticsearch, OpenSearch and S3 on lo
 
 services-down: ## Stop the services started by services-up
 	$(PY) scripts/services.py down
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+assets: node_modules/.package-lock.json ## Build the vendored front-end files into cms/static/vendor (needs Node; committed)
+	node frontend/build.mjs
+
+assets-check: ## Fail when the committed front-end build differs from `npm ci && make assets`
+	npm ci --no-audit --no-fund
+	node frontend/build.mjs
+	@changes="$$(git status --porcelain -- cms/static/vendor)"; if [ -n "$$changes" ]; then \
+		echo "$$changes"; echo "cms/static/vendor differs from a fresh build: run make assets and commit it" >&2; exit 1; fi
 
 bench: install-test ## Run the benchmarks (prints tables)
 	$(PY) benchmarks/pages.py

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from accounts.models import ClinicianProfile, Profession, RegistrationBody, Verification
 from accounts.roles import CLINICIAN, EDITOR, MODERATOR
 
+from .demo_media import seed_media
 from .models import BodySystem, CasePage, Condition, Specialty
 from .portability import ImportReport, import_records
 
@@ -102,7 +103,10 @@ def seed_cases() -> ImportReport:
     return import_records(records)
 
 
-def seed_demo(password: str | None = None) -> tuple[dict[str, int], ImportReport]:
+def seed_demo(
+    password: str | None = None, *, media: bool = True
+) -> tuple[dict[str, int], ImportReport]:
+    """Users, taxonomy, cases, their discussion and (with ``media``) the cases' images."""
     from discussion.demo import seed_discussion
 
     password = password or settings.CASEBOOK_DEMO_PASSWORD
@@ -110,4 +114,7 @@ def seed_demo(password: str | None = None) -> tuple[dict[str, int], ImportReport
     counts = seed_taxonomy()
     report = seed_cases()
     counts.update(seed_discussion(password))
+    if media and not report.errors:
+        editor = get_user_model().objects.get(username="demo-editor")
+        counts["cases given images"] = seed_media(editor)
     return counts, report

@@ -10,7 +10,14 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from wagtail.models import Page, WorkflowState
 
-from .models import CaseConsent, CaseDifferential, CaseIndexPage, CasePage, Condition
+from .models import (
+    CaseConsent,
+    CaseDifferential,
+    CaseFormDraft,
+    CaseIndexPage,
+    CasePage,
+    Condition,
+)
 
 CASE_FIELDS = (
     "title",
@@ -170,3 +177,42 @@ def author_status(page: CasePage) -> tuple[str, str]:
     if page.live:
         return "Published", ""
     return "Draft", ""
+
+
+#: The most an autosaved form may hold (characters of JSON): its text areas at their limits.
+MAX_AUTOSAVE_CHARS = 250_000
+#: Form fields that hold several values (checkboxes).
+MULTI_VALUE_FIELDS = frozenset({"body_systems"})
+
+
+class AutosaveTooLarge(ValueError):
+    """The form sent for autosave is larger than any valid case form."""
+
+
+def keep_unsaved_form(user, page: CasePage | None, post, fields) -> CaseFormDraft:
+    """Keep what ``user`` typed in the case form of ``page`` (None: a new case).
+
+    Only ``fields`` are kept, as text (lists of ids for check boxes); nothing is validated,
+    as the author is still typing. Raises ``AutosaveTooLarge`` past ``MAX_AUTOSAVE_CHARS``.
+    """
+    data = {}
+    for name in fields:
+        values = post.getlist(name)
+        if name in MULTI_VALUE_FIELDS:
+            data[name] = [value for value in values if str(value).isdigit()]
+        elif values:
+            data[name] = str(values[0])
+    if sum(len(str(value)) for value in data.values()) > MAX_AUTOSAVE_CHARS:
+        raise AutosaveTooLarge("The form is too large to keep; save the draft instead.")
+    draft, _ = CaseFormDraft.objects.update_or_create(user=user, page=page, defaults={"data": data})
+    return draft
+
+
+def unsaved_form(user, page: CasePage | None) -> CaseFormDraft | None:
+    """The autosaved form of ``page`` (None: a new case). Saving the form deletes it, so one
+    that exists holds typing the author never saved."""
+    return CaseFormDraft.objects.filter(user=user, page=page).first()
+
+
+def discard_unsaved_form(user, page: CasePage | None) -> None:
+    CaseFormDraft.objects.filter(user=user, page=page).delete()

@@ -28,8 +28,12 @@ REMOVED = "casebook.media.remove"
 WITHDRAWN = "casebook.media.withdraw"
 
 
+#: The longest caption an item can have (``CaseMedia.caption``).
+MAX_CAPTION_LENGTH = 250
+
+
 class NotInDraft(Exception):
-    """The item is not part of the case's latest version, so it cannot be removed from it."""
+    """The item is not part of the case's latest version, so it cannot be changed in it."""
 
 
 def published_item_ids(page_id: int) -> set[int]:
@@ -110,6 +114,64 @@ def remove_from_draft(page, item: MediaItem, user) -> None:
     log(instance=page, action=REMOVED, user=user, revision=revision, data={"item": item.pk})
     if item.pk not in published_item_ids(page.pk):
         _delete_items([item])
+
+
+@transaction.atomic
+def caption_in_draft(page, item: MediaItem, caption: str, user) -> bool:
+    """Set ``item``'s caption in the case's latest version; False when it was already so.
+
+    A caption is part of the case like its text: the new revision reaches peers once an
+    editor approves it. ``caption`` must already be clean (``clean_caption``).
+    """
+    page = lock_case(page.pk)
+    draft = page.get_latest_revision_as_object()
+    links = list(draft.media.all())
+    link = next((link for link in links if link.item_id == item.pk), None)
+    if link is None:
+        raise NotInDraft(f"Item {item.pk} is not in the latest version of case {page.pk}.")
+    if link.caption == caption:
+        return False
+    draft.media = [
+        CaseMedia(
+            item_id=other.item_id,
+            caption=caption if other.item_id == item.pk else other.caption,
+            sort_order=position,
+        )
+        for position, other in enumerate(links)
+    ]
+    draft.save_revision(user=user, clean=False, log_action=True)
+    return True
+
+
+def clean_caption(text: str) -> str:
+    """The caption as stored: one line, spaces collapsed. ValueError when it is too long."""
+    caption = " ".join(str(text).split())
+    if len(caption) > MAX_CAPTION_LENGTH:
+        raise ValueError(f"A caption can be at most {MAX_CAPTION_LENGTH} characters long.")
+    return caption
+
+
+@transaction.atomic
+def move_in_draft(page, item: MediaItem, offset: int, user) -> bool:
+    """Move ``item`` by ``offset`` places in the case's latest version (a new revision);
+    False when it cannot move further that way."""
+    page = lock_case(page.pk)
+    draft = page.get_latest_revision_as_object()
+    links = list(draft.media.all())
+    ids = [link.item_id for link in links]
+    if item.pk not in ids:
+        raise NotInDraft(f"Item {item.pk} is not in the latest version of case {page.pk}.")
+    old = ids.index(item.pk)
+    new = max(0, min(len(links) - 1, old + offset))
+    if new == old:
+        return False
+    links.insert(new, links.pop(old))
+    draft.media = [
+        CaseMedia(item_id=link.item_id, caption=link.caption, sort_order=position)
+        for position, link in enumerate(links)
+    ]
+    draft.save_revision(user=user, clean=False, log_action=True)
+    return True
 
 
 @transaction.atomic

@@ -138,6 +138,12 @@ class MediaItem(models.Model):
     series_uid = models.CharField(max_length=64, blank=True, default="")
     modality = models.CharField(max_length=16, blank=True, default="")
     body_part = models.CharField(max_length=64, blank=True, default="")
+    plane = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="axial, coronal, sagittal or oblique, from the image orientation",
+    )
     series_number = models.IntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     reviewed_by = models.ForeignKey(
@@ -174,6 +180,15 @@ class MediaItem(models.Model):
         parts = [self.modality, self.body_part.title() if self.body_part else ""]
         number = f"series {self.series_number}" if self.series_number is not None else "series"
         return " ".join(part for part in [*parts, number] if part)
+
+    @property
+    def description(self) -> str:
+        """What the series shows, from anonymised attributes (the DICOM Series Description
+        is free text and never kept): "CT · chest · axial"."""
+        if self.kind == MediaKind.PHOTO:
+            return "Clinical photo"
+        parts = [self.modality, self.body_part.lower(), self.plane]
+        return " · ".join(part for part in parts if part) or "DICOM series"
 
     def key_instance(self):
         """The middle instance of the stack, whose thumbnail represents the item."""

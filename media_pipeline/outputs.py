@@ -47,6 +47,7 @@ class PendingInstance:
     sop_instance_uid: str = ""
     modality: str = ""
     body_part: str = ""
+    plane: str = ""
     series_number: int | None = None
     instance_number: int | None = None
 
@@ -174,6 +175,7 @@ def _store_dicom(outcome: Outcome, page_id: int, writer) -> PendingInstance | st
         sop_instance_uid=sop_uid,
         modality=str(ds.get("Modality", "") or "")[:16],
         body_part=str(ds.get("BodyPartExamined", "") or "")[:64],
+        plane=image_plane(ds.get("ImageOrientationPatient")),
         series_number=_integer(ds.get("SeriesNumber")),
         instance_number=_integer(ds.get("InstanceNumber")),
     )
@@ -192,6 +194,31 @@ def _store_photo(outcome: Outcome, writer) -> PendingInstance:
         width=rendered.width,
         height=rendered.height,
     )
+
+
+def image_plane(orientation) -> str:
+    """ "axial", "coronal", "sagittal" or "oblique" from Image Orientation (Patient); "" when
+    it is missing or malformed. The plane is the one whose normal is the slice normal's
+    dominant axis, if that axis clearly dominates."""
+    try:
+        row = [float(value) for value in orientation[:3]]
+        column = [float(value) for value in orientation[3:6]]
+    except (TypeError, ValueError, IndexError):
+        return ""
+    if len(row) != 3 or len(column) != 3:
+        return ""
+    normal = [
+        row[1] * column[2] - row[2] * column[1],
+        row[2] * column[0] - row[0] * column[2],
+        row[0] * column[1] - row[1] * column[0],
+    ]
+    size = max(abs(value) for value in normal)
+    if size < 1e-6:
+        return ""
+    axis = [abs(value) for value in normal].index(size)
+    if size / sum(abs(value) for value in normal) < 0.8:
+        return "oblique"
+    return ("sagittal", "coronal", "axial")[axis]
 
 
 def _integer(value) -> int | None:

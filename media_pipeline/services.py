@@ -354,6 +354,7 @@ def _add_instance(page_id: int, pending: PendingInstance, published: set[int]):
                 "study_uid": pending.study_uid,
                 "modality": pending.modality,
                 "body_part": pending.body_part,
+                "plane": pending.plane,
                 "series_number": pending.series_number,
             },
         )

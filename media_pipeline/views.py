@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, JsonRespons
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,7 +21,8 @@ from cases.access import can_view_cases, deny
 from cases.models import CasePage
 from media_pipeline import approval, services, storage
 from media_pipeline.conf import media_settings
-from media_pipeline.models import MediaInstance, MediaItem, Upload
+from media_pipeline.models import MediaInstance, MediaItem, MediaStatus, Upload
+from media_pipeline.panel import draft_media_context
 from media_pipeline.permissions import can_manage_media, can_see_item
 from media_pipeline.upload_handlers import LimitedTemporaryFileUploadHandler
 
@@ -94,7 +96,7 @@ def upload_media(request, page_id: int):
     upload = services.ingest_upload(page, request.user, files)
     if _wants_json(request):
         received = [
-            {"name": incoming.name, "label": record.label, "status": record.status}
+            {"id": record.pk, "name": incoming.name, "label": record.label, "status": record.status}
             for incoming, record in zip(files, upload.files.order_by("position"), strict=True)
         ]
         return JsonResponse({"upload": upload.pk, "files": received}, status=202)
@@ -155,6 +157,132 @@ def remove_item(request, item_id: int):
         "approves the change: submit the case for review.",
     )
     return redirect("cases:edit", page_id=item.page_id)
+
+
+def _managed_item(request, item_id: int) -> MediaItem:
+    item = get_object_or_404(MediaItem.objects.select_related("page"), pk=item_id)
+    if not can_manage_media(request.user, item.page):
+        raise Http404("No case of yours has that image.")
+    return item
+
+
+def _changed(request, item: MediaItem, message: str):
+    """The answer to a change of the draft's media: JSON for the panel's script, else back
+    to the case form with a message."""
+    if _wants_json(request):
+        return JsonResponse({"item": item.pk, "message": message})
+    messages.success(request, message)
+    return redirect(f"{reverse('cases:edit', args=[item.page_id])}#images")
+
+
+NOT_IN_DRAFT = "That image is not part of the latest version of the case."
+
+
+@require_POST
+def caption_item(request, item_id: int):
+    """Set an item's caption in the case's latest version (owner or editor). 400 for a
+    caption that is too long; 409 when the latest version does not hold the item."""
+    if not can_view_cases(request.user):
+        return deny(request)
+    item = _managed_item(request, item_id)
+    try:
+        caption = approval.clean_caption(request.POST.get("caption", ""))
+        approval.caption_in_draft(item.page, item, caption, request.user)
+    except ValueError as exc:
+        return _refuse(request, 400, str(exc), item.page_id, upload=False)
+    except approval.NotInDraft:
+        return _refuse(request, 409, NOT_IN_DRAFT, item.page_id, upload=False)
+    return _changed(request, item, "Caption saved." if caption else "Caption removed.")
+
+
+MOVES = {"up": -1, "down": 1}
+
+
+@require_POST
+def move_item(request, item_id: int):
+    """Move an item up or down in the case's latest version (owner or editor)."""
+    if not can_view_cases(request.user):
+        return deny(request)
+    item = _managed_item(request, item_id)
+    direction = request.POST.get("direction", "")
+    if direction not in MOVES:
+        return _refuse(request, 400, 'Say "up" or "down" to move an image.', item.page_id, False)
+    try:
+        moved = approval.move_in_draft(item.page, item, MOVES[direction], request.user)
+    except approval.NotInDraft:
+        return _refuse(request, 409, NOT_IN_DRAFT, item.page_id, upload=False)
+    message = (
+        f"Image moved {direction}."
+        if moved
+        else f"The image is already at the {'top' if direction == 'up' else 'bottom'}."
+    )
+    return _changed(request, item, message)
+
+
+@require_GET
+def draft_media(request, page_id: int):
+    """The panel's list of the images in the case's latest version, as an HTML fragment the
+    upload script swaps in when processing finishes (owner or editor)."""
+    if not can_view_cases(request.user):
+        return deny(request)
+    page = _managed_case(request, page_id)
+    context = draft_media_context(page)
+    response = TemplateResponse(request, "media_pipeline/draft_media.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def viewer_manifest(request, item_id: int):
+    """What the viewer needs to open one item, as JSON: its images' permission-checked URLs
+    in stack order, or ``available: false`` with the reason it cannot be shown (waiting for
+    an editor, withdrawn). Same access rule as the media itself: 404 for an item the user
+    may not see."""
+    if not can_view_cases(request.user):
+        return deny(request)
+    item = MediaItem.objects.select_related("page").filter(pk=item_id).first()
+    if item is None or not can_see_item(request.user, item):
+        return JsonResponse({"error": "This image is not available."}, status=404)
+    instances = list(item.instances.order_by("instance_number", "pk"))
+    unavailable = _unavailable_reason(item, instances)
+    manifest = {
+        "id": item.pk,
+        "kind": item.kind,
+        "title": item.title,
+        "description": item.description,
+        "modality": item.modality,
+        "available": unavailable is None,
+        "message": unavailable or "",
+        "images": [] if unavailable else [_image_entry(instance) for instance in instances],
+    }
+    response = JsonResponse(manifest)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _unavailable_reason(item: MediaItem, instances: list[MediaInstance]) -> str | None:
+    if item.withdrawn_at:
+        reason = f": {item.withdrawal_reason}" if item.withdrawal_reason else "."
+        return f"An editor withdrew this image from peers{reason}"
+    if item.status == MediaStatus.QUARANTINED:
+        return (
+            "An editor has to check this image for identifying text before it can be "
+            f"viewed here ({item.reason.rstrip('.')})."
+        )
+    if not instances:
+        return "This item has no stored images."
+    return None
+
+
+def _image_entry(instance: MediaInstance) -> dict:
+    return {
+        "id": instance.pk,
+        "source": reverse("media:file", args=[instance.pk, "source"]),
+        "preview": reverse("media:file", args=[instance.pk, "preview"]),
+        "frames": instance.frame_count,
+        "width": instance.width,
+        "height": instance.height,
+    }
 
 
 @require_GET

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start every service the suite needs, run the whole suite against them, always stop them.
+# Start every service the suite needs (and install the browser tests' Chromium and npm
+# packages where missing), run the whole suite against them, always stop them.
 # With CASEBOOK_REQUIRE_SERVICES=1 (CI) a service that cannot start fails the run; otherwise
 # the suite runs without it and the service tests skip (locally, e.g. without root).
 set -uo pipefail
@@ -12,6 +13,10 @@ trap cleanup EXIT
 
 if ! "$PY" scripts/services.py up "${optional[@]}"; then
   echo "run_tests: services did not start; see above" >&2
+  exit 1
+fi
+if ! "$PY" scripts/browser_tools.py "${optional[@]}"; then
+  echo "run_tests: the browser tests' tools could not be installed; see above" >&2
   exit 1
 fi
 if [ -f .services/env ]; then

@@ -1,3 +1,4 @@
+from .autosave import CaseFormDraft
 from .consent import CaseConsent
 from .pages import CaseDifferential, CaseIndexPage, CasePage, CaseTag
 from .taxonomy import BodySystem, Condition, Specialty
@@ -7,6 +8,7 @@ __all__ = [
     "BodySystem",
     "CaseConsent",
     "CaseDifferential",
+    "CaseFormDraft",
     "CaseIndexPage",
     "CasePage",
     "CaseTag",

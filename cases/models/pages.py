@@ -176,9 +176,9 @@ class CasePage(VerifiedOnlyPageMixin, Page):
         verbose_name = "case"
 
     def clinical_sections(self):
-        """(heading, safe HTML) for each non-empty section, in the fixed order."""
+        """(anchor, heading, safe HTML) for each non-empty section, in the fixed order."""
         return [
-            (heading, render_markdown(getattr(self, name)))
+            (name.replace("_", "-"), heading, render_markdown(getattr(self, name)))
             for name, heading in CLINICAL_SECTIONS
             if getattr(self, name).strip()
         ]

@@ -6,6 +6,7 @@ storage, database search, a database-backed task queue).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cms.env import (
     env_bool,
@@ -80,7 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cms.csp.CasebookCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,6 +116,15 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Embedded, the web process and the task worker write to one file: take the write lock
+    # at the start of a transaction and wait for the other's writes, instead of failing
+    # with "database is locked"; WAL lets pages be read while the worker writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------------------
@@ -322,6 +332,8 @@ SPECTACULAR_SETTINGS = {
 WAGTAIL_SITE_NAME = "Casebook"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: nothing leaves the site, and the CSP allows no such images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_MODERATION_ENABLED = True
@@ -339,12 +351,21 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts only from static files of this site: no inline script, no eval, workers (the DICOM
+# viewer's decoders) from 'self'. The Wagtail admin alone also runs inline scripts
+# (cms/csp.py). Media on S3 are redirects to the bucket, which must be allowed to load.
+_MEDIA_ORIGIN = env_str("CASEBOOK_MEDIA_ORIGIN") or (
+    "{0.scheme}://{0.netloc}".format(urlsplit(AWS_S3_ENDPOINT_URL)) if AWS_S3_ENDPOINT_URL else ""
+)
+_MEDIA_ORIGINS = [_MEDIA_ORIGIN] if _MEDIA_ORIGIN else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+        "connect-src": ["'self'", *_MEDIA_ORIGINS],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],
+        "worker-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "object-src": ["'none'"],

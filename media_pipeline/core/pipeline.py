@@ -41,6 +41,9 @@ class Outcome:
     kind: str
 
 
+EMPTY_REASON = "the file is empty (0 bytes)"
+
+
 def is_photo_name(name: str) -> bool:
     """True when the file name says it is a picture (to scrub or refuse) rather than DICOM."""
     suffix = PurePosixPath(name).suffix.lower()
@@ -49,6 +52,9 @@ def is_photo_name(name: str) -> bool:
 
 def process_file(name: str, data: bytes, ctx: CaseContext) -> Outcome:
     """Anonymise one DICOM file or scrub one photo; ``name`` is its relative path."""
+    if not data:
+        kind = "photo" if is_photo_name(name) else "dicom"
+        return Outcome(name, REJECTED, EMPTY_REASON, None, None, kind)
     if is_photo_name(name):
         return _process_photo(name, data)
     try:

@@ -2,8 +2,9 @@
 
 from django import template
 
-from media_pipeline.approval import changes_against_published
-from media_pipeline.models import Upload
+from media_pipeline.gallery import gallery_groups
+from media_pipeline.models import MediaStatus
+from media_pipeline.panel import upload_panel_context
 from media_pipeline.permissions import can_manage_media, version_media
 
 register = template.Library()
@@ -11,26 +12,55 @@ register = template.Library()
 
 @register.inclusion_tag("media_pipeline/upload_panel.html", takes_context=True)
 def media_upload_panel(context, page):
-    """The upload form, the status of every uploaded file, and the images of the latest
-    version against the published one (with remove buttons), for the owner and editors."""
+    """The upload area (guidance, drop zone, per-file progress and status) and the images of
+    the latest version with caption, order and remove controls, for the owner and editors."""
     request = context["request"]
-    allowed = page is not None and can_manage_media(request.user, page)
-    uploads = Upload.objects.filter(page=page).prefetch_related("files") if allowed else []
-    entries = changes_against_published(page.get_latest_revision_as_object()) if allowed else []
+    if page is None or not can_manage_media(request.user, page):
+        return {"allowed": False}
     return {
-        "allowed": allowed,
-        "page": page,
-        "uploads": uploads,
-        "entries": entries,
-        "live": bool(page and page.live),
+        "allowed": True,
         "csrf_token": context.get("csrf_token"),
+        **upload_panel_context(page),
     }
 
 
-@register.inclusion_tag("media_pipeline/gallery.html", takes_context=True)
-def media_gallery(context, page):
-    """The media of this version of the case that the user may see: series as stacks ordered
-    by instance number, and photos. Owners and editors also see each item's state."""
+@register.simple_tag(takes_context=True)
+def case_media(context, page, as_peer=False):
+    """The gallery of this version of the case, for ``media_pipeline/gallery.html``: the
+    items the user may see grouped by study and series (``gallery.gallery_groups``). Owners
+    and editors also see each item's state.
+
+    ``as_peer`` (the author's preview) shows only what peers will see once an editor
+    approves this version: ready items that are not withdrawn, without state notes, and
+    says how many are held back.
+    """
     request = context["request"]
     items = version_media(request.user, page)
-    return {"items": items, "show_status": can_manage_media(request.user, page)}
+    held_back = ""
+    if as_peer:
+        shown = [i for i in items if i.status == MediaStatus.READY and not i.withdrawn_at]
+        held_back = _held_back_note(items)
+        items = shown
+    return {
+        "groups": gallery_groups(items),
+        "show_status": not as_peer and can_manage_media(request.user, page),
+        "held_back": held_back,
+    }
+
+
+def _held_back_note(items) -> str:
+    """Why peers will not see some images of this version, for the author's preview."""
+    withdrawn = sum(1 for item in items if item.withdrawn_at)
+    waiting = sum(1 for item in items if not item.withdrawn_at and item.status != MediaStatus.READY)
+    reasons = []
+    if waiting:
+        verb, them = ("waits", "it") if waiting == 1 else ("wait", "them")
+        reasons.append(f"{waiting} {verb} for an editor to check {them} for identifying text")
+    if withdrawn:
+        reasons.append(f"{withdrawn} {'was' if withdrawn == 1 else 'were'} withdrawn by an editor")
+    if not reasons:
+        return ""
+    total = waiting + withdrawn
+    return f"Peers will not see {total} image{'s' if total != 1 else ''} of this version: " + (
+        "; ".join(reasons) + "."
+    )

@@ -1,10 +1,14 @@
-"""The demo seed: counts the issue asks for, and idempotence."""
+"""The demo seed: counts the issues ask for, images through the real pipeline, idempotence."""
 
 import pytest
+from django.core.files.storage import storages
 from django.core.management import call_command
+from PIL import Image
 
 from accounts.models import User
+from cases.demo_media import DEMO_MEDIA
 from cases.models import BodySystem, CasePage, Condition, Specialty
+from media_pipeline.models import CaseMedia, MediaItem, Upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -26,6 +30,7 @@ def test_seed_demo_twice(client, settings):
     client.logout()
     assert client.login(username="demo-pending", password="a-demo-password-for-tests")
     assert client.get("/cases/").status_code == 403
+    _assert_demo_media(client)
 
 
 def test_seed_demo_adds_a_lively_discussion_once(settings, django_capture_on_commit_callbacks):
@@ -34,10 +39,10 @@ def test_seed_demo_adds_a_lively_discussion_once(settings, django_capture_on_com
 
     settings.CASEBOOK_DEMO_PASSWORD = "a-demo-password-for-tests"
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo")
+        call_command("seed_demo", "--no-media")
     counts = [m.objects.count() for m in (Comment, Proposal, ProposalVote, Flag)]
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo")
+        call_command("seed_demo", "--no-media")
 
     assert [m.objects.count() for m in (Comment, Proposal, ProposalVote, Flag)] == counts
     threads = Comment.objects.filter(parent__isnull=True).values("page").distinct().count()
@@ -53,3 +58,24 @@ def test_seed_demo_adds_a_lively_discussion_once(settings, django_capture_on_com
     assert unanswered.exists()
     assert Notification.objects.filter(recipient__username="demo-clinician").count() >= 3
     assert Flag.objects.filter(status="open").count() == 1
+
+
+def _assert_demo_media(client):
+    """Demo images came through the pipeline and the review, once, as peers see them."""
+    uploads = Upload.objects.count()
+    assert uploads == len(DEMO_MEDIA), "a second seed uploads nothing again"
+    visible = MediaItem.objects.peer_visible()
+    assert visible.values("page").distinct().count() >= 8
+    ct = visible.get(page__external_id="demo-001")
+    assert (ct.modality, ct.plane, ct.instances.count()) == ("CT", "axial", 60)
+    assert CaseMedia.objects.get(item=ct).caption.startswith("CT aortogram")
+    assert MediaItem.objects.quarantined().get().modality == "US"
+    for page in CasePage.objects.filter(external_id__in=DEMO_MEDIA):
+        assert page.live and not page.has_unpublished_changes, page.external_id
+        assert page.workflow_states.get().status == "approved", page.external_id
+    photo = visible.get(kind="photo").instances.get()
+    with storages["clinical"].open(photo.source_key) as handle:
+        assert not Image.open(handle).getexif(), "EXIF and GPS scrubbed"
+    assert client.login(username="demo-clinician", password="a-demo-password-for-tests")
+    page = CasePage.objects.get(external_id="demo-006")
+    assert "Imaging study · CT" in client.get(page.url).content.decode()

@@ -25,7 +25,7 @@ def form_data(**overrides):
         "history": "Woke with sudden **breathlessness**.",
         "examination": "HR 118, SpO2 89% on air.",
         "imaging_findings": "Filling defects in both lower lobe arteries.",
-        "diagnosis": ConditionFactory(name="Pulmonary embolism").pk,
+        "diagnosis": ConditionFactory(name="Pulmonary embolism").name,
         "certainty": "certain",
         "management_outcome": "Anticoagulated; discharged day 3.",
         "learning_points": "- Ask about travel.",
@@ -36,8 +36,7 @@ def form_data(**overrides):
         "sex": "female",
         "case_mode": "teaching",
         "licence": "CC-BY-NC-SA-4.0",
-        "differential_conditions": [ConditionFactory(name="Pneumothorax").pk],
-        "differential_text": "Viral pleurisy",
+        "differentials": f"{ConditionFactory(name='Pneumothorax').name}\nViral pleurisy",
         "tag_text": "CTPA, travel",
     }
     data.update(overrides)

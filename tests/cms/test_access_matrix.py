@@ -108,6 +108,20 @@ ROWS = {
     "submit someone else's case": Row(
         "cases:submit", lambda w: f"/contribute/{w.case.pk}/submit/", OTHERS_OBJECT
     ),
+    "autosave a new case": Row(
+        "cases:autosave_new",
+        lambda w: "/contribute/new/autosave/",
+        VERIFIED,
+        "post",
+        lambda w: {"title": "Half a title"},
+    ),
+    "autosave someone else's case": Row(
+        "cases:autosave",
+        lambda w: f"/contribute/{w.case.pk}/autosave/",
+        OTHERS_OBJECT,
+        "post",
+        lambda w: {"title": "Not mine"},
+    ),
     "condition lookup": Row("cases:conditions", lambda w: "/contribute/conditions/?q=my", VERIFIED),
     # search
     "search page": Row("search:search", lambda w: "/search/?q=chest", VERIFIED),
@@ -150,6 +164,36 @@ ROWS = {
         "media:frame",
         lambda w: f"/media/file/{w.approved_instance.pk}/frame/0/",
         (L, 403, 403, 404, 404, 404),  # a photo has no frame renditions
+    ),
+    "caption someone else's image": Row(
+        "media:caption",
+        lambda w: f"/media/item/{w.pending_instance.item_id}/caption/",
+        (L, 403, 403, 404, 302, 404),
+        "post",
+        lambda w: {"caption": "Day 3"},
+    ),
+    "move someone else's image": Row(
+        "media:move",
+        lambda w: f"/media/item/{w.pending_instance.item_id}/move/",
+        (L, 403, 403, 404, 302, 404),
+        "post",
+        lambda w: {"direction": "up"},
+    ),
+    "viewer manifest of an approved image": Row(
+        "media:viewer", lambda w: f"/media/item/{w.approved_instance.item_id}/viewer/", VERIFIED
+    ),
+    "viewer manifest of an image awaiting review": Row(
+        "media:viewer",
+        lambda w: f"/media/item/{w.pending_instance.item_id}/viewer/",
+        (L, 403, 403, 404, 200, 404),
+    ),
+    "viewer manifest of a quarantined image": Row(
+        "media:viewer",
+        lambda w: f"/media/item/{w.quarantined_instance.item_id}/viewer/",
+        (L, 403, 403, 404, 200, 404),  # the editor's answer says why it is not shown
+    ),
+    "images of someone else's latest version": Row(
+        "media:draft", lambda w: f"/media/draft/{w.case.pk}/", (L, 403, 403, 404, 200, 404)
     ),
     "quarantine queue": Row(
         "media_quarantine:queue", lambda w: "/admin/media-quarantine/", ADMIN_EDITORS

@@ -85,9 +85,10 @@ def test_media_permission_matrix(client, author, stored, role, state):
         client.get(f"/media/file/{instance.pk}/{rendition}/")
         for rendition in ("thumbnail", "preview", "source")
     ]
+    manifest = client.get(f"/media/item/{instance.item_id}/viewer/")
 
     expected = MATRIX[state][ROLES.index(role)]
-    for response in responses:
+    for response in [*responses, manifest]:
         if expected == "login":
             assert response.status_code == 302
             assert "/accounts/login/" in response["Location"]
@@ -131,7 +132,7 @@ def test_gallery_shows_peers_only_what_they_may_fetch(client, stored, state):
         assert not peers_may_see
 
 
-def test_owner_preview_shows_the_draft_media_with_their_state(client, author, stored):
+def test_owner_preview_shows_what_peers_will_see(client, author, stored):
     quarantined = stored("quarantined")
     pending = stored("unapproved on live case")
     client.force_login(author)
@@ -139,7 +140,20 @@ def test_owner_preview_shows_the_draft_media_with_their_state(client, author, st
     quarantined_view = client.get(f"/contribute/{quarantined.item.page_id}/preview/")
     pending_view = client.get(f"/contribute/{pending.item.page_id}/preview/")
 
-    assert f"/media/file/{quarantined.pk}/thumbnail/" in quarantined_view.content.decode()
-    assert "Quarantined" in quarantined_view.content.decode()
+    assert f"/media/file/{quarantined.pk}/thumbnail/" not in quarantined_view.content.decode()
+    assert "Peers will not see 1 image of this version" in quarantined_view.content.decode()
     assert f"/media/file/{pending.pk}/thumbnail/" in pending_view.content.decode()
-    assert "Awaiting review" in pending_view.content.decode()
+    assert "Awaiting review" not in pending_view.content.decode()
+
+
+def test_owner_edit_page_shows_each_images_state(client, author, stored):
+    quarantined = stored("quarantined")
+    pending = stored("unapproved on live case")
+    client.force_login(author)
+
+    quarantined_edit = client.get(f"/contribute/{quarantined.item.page_id}/edit/")
+    pending_edit = client.get(f"/contribute/{pending.item.page_id}/edit/")
+
+    assert f"/media/file/{quarantined.pk}/thumbnail/" in quarantined_edit.content.decode()
+    assert "Quarantined</strong>" in quarantined_edit.content.decode()
+    assert "Awaiting review</strong>" in pending_edit.content.decode()

@@ -67,10 +67,13 @@ def test_photo_added_to_a_published_case_waits_for_review(
     case.refresh_from_db()
     assert case.live and case.has_unpublished_changes
     assert case_services.author_status(case)[0] == "Published (unsubmitted edits)"
-    # the owner and editors see it in the draft
+    # the owner and editors see it in the draft: marked on the form, as peers will see it in
+    # the preview
     client.force_login(author)
     assert client.get(f"/media/file/{instance.pk}/preview/").status_code == 200
-    assert "Awaiting review" in client.get(f"/contribute/{case.pk}/preview/").content.decode()
+    assert "Awaiting review" in client.get(f"/contribute/{case.pk}/edit/").content.decode()
+    preview = client.get(f"/contribute/{case.pk}/preview/").content.decode()
+    assert f"/media/file/{instance.pk}/thumbnail/" in preview
 
     _submit(client, author, case)
     assert _peer_sees(client, peer, instance) == (False, 404)
@@ -216,8 +219,11 @@ def test_editor_withdraws_an_image_at_once_with_an_audit_entry(
     assert entry.data == {"item": instance.item_id, "reason": "A name is legible in the corner."}
     client.force_login(author)
     assert client.get(f"/media/file/{instance.pk}/preview/").status_code == 200
+    for page in (f"/contribute/{case.pk}/edit/", case.url):
+        html = client.get(page).content.decode()
+        assert "Withdrawn by an editor" in html and "A name is legible" in html, page
     preview = client.get(f"/contribute/{case.pk}/preview/").content.decode()
-    assert "Withdrawn by an editor" in preview and "A name is legible" in preview
+    assert "Peers will not see 1 image of this version: 1 was withdrawn by an editor." in preview
 
 
 @pytest.mark.parametrize("role", ["author", "peer"])

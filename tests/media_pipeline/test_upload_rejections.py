@@ -39,7 +39,8 @@ BAD_FILES = {
     "loop.gif": (animated_gif, "GIF files are not accepted"),
     "bomb.zip": (zip_bomb, "compression ratio is too high"),
     "broken.zip": (lambda: b"PK\x03\x04 not really a zip", "not a valid zip file"),
-    "empty.jpg": (lambda: b"", "not a recognised image"),
+    "empty.jpg": (lambda: b"", "The file is empty (0 bytes)."),
+    "empty.dcm": (lambda: b"", "The file is empty (0 bytes)."),
 }
 
 

@@ -4,10 +4,18 @@ from cases.demo import DEMO_USERS, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo users, taxonomy and synthetic cases. Safe to run again."
+    help = (
+        "Create the demo users, taxonomy and synthetic cases, and give some cases synthetic "
+        "images through the media pipeline. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-media", action="store_true", help="Skip the demo images (faster)."
+        )
 
     def handle(self, **options):
-        counts, report = seed_demo()
+        counts, report = seed_demo(media=not options["no_media"])
         for index, reason in report.errors:
             self.stderr.write(f"demo case {index}: {reason}")
         if report.errors:
