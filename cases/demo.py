@@ -103,6 +103,7 @@ def seed_cases() -> ImportReport:
 
 
 def seed_demo(password: str | None = None) -> tuple[dict[str, int], ImportReport]:
+    from curation.demo import seed_curation
     from discussion.demo import seed_discussion
 
     password = password or settings.CASEBOOK_DEMO_PASSWORD
@@ -110,4 +111,5 @@ def seed_demo(password: str | None = None) -> tuple[dict[str, int], ImportReport
     counts = seed_taxonomy()
     report = seed_cases()
     counts.update(seed_discussion(password))
+    counts.update(seed_curation())
     return counts, report
