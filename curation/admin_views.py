@@ -21,9 +21,9 @@ from wagtail.models import Page, WorkflowState
 from cases.models import CasePage, Specialty
 from cases.models.choices import CaseMode
 from cases.models.workflow import RequestChangesForm
+from cms.admin_queues import QueueFilter, run_queue
 from curation import services
 from curation.models import PeerReview
-from curation.queues import QueueFilter, run_queue
 from notifications.models import OutcomeReminder
 
 

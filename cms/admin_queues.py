@@ -1,4 +1,5 @@
-"""Editors' work queues in the Wagtail admin: one way to sort, filter and page them.
+"""Editors' work queues in the Wagtail admin (verification, review, quarantine, overdue
+outcomes): one way to sort, filter and page them.
 
 Each queue declares its sort orders and filters; ``run_queue`` reads them from the query
 string (unknown values fall back to the defaults, never an error) and returns one page of
