@@ -8,23 +8,28 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from media_pipeline.models import MediaItem
 
 
-def _kept_forms(formset):
-    for form in formset.forms:
-        data = getattr(form, "cleaned_data", None) or {}
-        if data and not data.get("DELETE"):
-            yield form, data
-
-
 def refuse_duplicate_cases(formset, what: str) -> set[int]:
-    """Add an error to each repeated case of an inline formset; return the case ids kept."""
-    seen: set[int] = set()
-    for form, data in _kept_forms(formset):
-        case = data.get("case")
-        if case is None:
+    """Add a clear error to each repeated case of an inline formset (the raw values: the
+    formset's own uniqueness check may already have dropped them); return the case ids
+    kept."""
+    from cases.models import CasePage
+
+    formset.is_valid()  # the page form is cleaned before its inline formsets
+    chosen = []
+    for form in formset.forms:
+        if form["DELETE"].value() if "DELETE" in form.fields else False:
             continue
-        if case.pk in seen:
-            form.add_error("case", f"“{case.title}” is already in {what}: add it once.")
-        seen.add(case.pk)
+        raw = str(form["case"].value() or "")
+        if raw.isdigit():
+            chosen.append((form, int(raw)))
+    titles = dict(
+        CasePage.objects.filter(pk__in={pk for _, pk in chosen}).values_list("pk", "title")
+    )
+    seen: set[int] = set()
+    for form, pk in chosen:
+        if pk in seen:
+            form.add_error(None, f"“{titles.get(pk, pk)}” is already in {what}: add it once.")
+        seen.add(pk)
     return seen
 
 
