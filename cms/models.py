@@ -1,14 +1,19 @@
 """The site shell: the home page (landing for visitors, dashboard for clinicians, with the
 featured cases editors curate in ``curation``)."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
-from cases.access import can_view_cases
+from cases.access import can_view_cases, view_restrictions
 from curation.admin_forms import HomePageForm
+
+#: The home page's child page types, as the reverse accessors of their page row.
+SECTION_PAGES = ("caseindexpage", "collectionindexpage")
 
 
 class HomePage(Page):
@@ -41,6 +46,24 @@ class HomePage(Page):
         ),
     ]
     base_form_class = HomePageForm
+
+    def route(self, request, path_components):
+        """Find the child section (cases, collections) in one query rather than two."""
+        if not path_components:
+            return super().route(request, path_components)
+        slug, *rest = path_components
+        child = Page.objects.child_of(self).filter(slug=slug).select_related(*SECTION_PAGES).first()
+        if child is None:
+            raise Http404
+        for name in SECTION_PAGES:
+            try:
+                return getattr(child, name).route(request, rest)
+            except ObjectDoesNotExist:
+                continue
+        return child.specific.route(request, rest)
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
 
     def get_template(self, request, *args, **kwargs):
         if can_view_cases(request.user):

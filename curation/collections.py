@@ -9,10 +9,10 @@ from django.db.models import Count, Q
 from curation.listings import (
     CaseCard,
     card_queryset,
+    cards_through,
     key_instances,
     listable_q,
     make_cards,
-    related_for_cards,
 )
 from curation.models import CollectionItem, CollectionPage
 
@@ -28,12 +28,8 @@ def visible_items(collection, request=None) -> list[CollectionItem]:
         for item in items:
             item.case = found.get(item.case_id)
         return [item for item in items if item.case is not None]
-    return list(
-        CollectionItem.objects.filter(collection_id=collection.pk)
-        .filter(listable_q("case__"))
-        .select_related(*related_for_cards("case__"))
-        .order_by("sort_order", "pk")
-    )
+    items = CollectionItem.objects.filter(collection_id=collection.pk).filter(listable_q("case__"))
+    return list(cards_through(items, "case__", "note", "case_id").order_by("sort_order", "pk"))
 
 
 def unavailable_items(collection) -> list[CollectionItem]:

@@ -13,9 +13,9 @@ from cases.models.choices import CaseMode
 from curation.listings import (
     CaseCard,
     card_queryset,
+    cards_through,
     listable_q,
     make_cards,
-    related_for_cards,
     thumbnails,
 )
 from curation.models import HomeFeaturedCase, WeeklyCase
@@ -51,23 +51,24 @@ def featured_entries(home, request, now=None) -> list[HomeFeaturedCase]:
         for entry in entries:
             entry.case = found.get(entry.case_id)
         return [entry for entry in entries if entry.case is not None]
-    return list(
+    showing = (
         HomeFeaturedCase.objects.filter(home_id=home.pk)
         .filter(listable_q("case__"))
         .exclude(show_from__gt=now)
         .exclude(show_until__lte=now)
-        .select_related(*related_for_cards("case__"))
-        .order_by("sort_order", "pk")[:FEATURED_SIZE]
+    )
+    return list(
+        cards_through(showing, "case__", "blurb", "case_id").order_by("sort_order", "pk")[
+            :FEATURED_SIZE
+        ]
     )
 
 
 def weekly_case(today: datetime.date):
-    return (
-        WeeklyCase.objects.filter(week_starting=monday_of(today))
-        .filter(listable_q("case__"))
-        .select_related(*related_for_cards("case__"))
-        .first()
+    this_week = WeeklyCase.objects.filter(week_starting=monday_of(today)).filter(
+        listable_q("case__")
     )
+    return cards_through(this_week, "case__", "blurb", "case_id").first()
 
 
 def home_sections(home, request, now=None) -> HomeSections:
@@ -85,15 +86,17 @@ def home_sections(home, request, now=None) -> HomeSections:
         .order_by("-discussion", "-activity__last_activity_at", "-pk")[:SECTION_SIZE]
     )
     profile = getattr(user, "clinician_profile", None)
-    specialty = profile.specialty if profile and profile.specialty_id else None
-    unanswered = []
-    if specialty is not None:
+    specialty_id = profile.specialty_id if profile else None
+    specialty, unanswered = None, []
+    if specialty_id is not None:
         unanswered = list(
             card_queryset()
-            .filter(specialty_id=specialty.pk, case_mode=CaseMode.OPINION)
+            .filter(specialty_id=specialty_id, case_mode=CaseMode.OPINION)
             .filter(confirmed_diagnosis__isnull=True)
             .order_by("-first_published_at", "-pk")[:SECTION_SIZE]
         )
+        # The cards carry the specialty; only an empty list needs it fetched.
+        specialty = unanswered[0].specialty if unanswered else profile.specialty
     followed = _followed_with_news(user)
 
     # The case of the week never leaves a hole: this week's, else the newest featured
@@ -134,11 +137,12 @@ def _followed_with_news(user) -> list:
     """Cases the user follows with activity since they last opened them, newest first."""
     from discussion.models import Follow
 
-    rows = (
+    with_news = (
         Follow.objects.filter(user=user, following=True)
         .filter(listable_q("page__"))
         .filter(page__activity__last_activity_at__gt=Coalesce("last_seen_at", "created_at"))
-        .select_related(*related_for_cards("page__"))
-        .order_by("-page__activity__last_activity_at", "-pk")[:SECTION_SIZE]
     )
+    rows = cards_through(with_news, "page__", "page_id").order_by(
+        "-page__activity__last_activity_at", "-pk"
+    )[:SECTION_SIZE]
     return [row.page for row in rows]

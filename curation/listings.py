@@ -7,16 +7,38 @@ flag, and without a view restriction on it or an ancestor (the same rule as sear
 ``public()``, which costs a query each time it is used.
 """
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import DenseRank, RowNumber, Substr
 from wagtail.models import Page, PageViewRestriction
 
 from cases.models import CasePage
 from media_pipeline.models import MediaInstance, MediaItem
+from search.site import index_generation
 
 CARD_RELATED = ("diagnosis", "specialty", "activity", "peer_review")
+THUMBNAIL_CACHE_SECONDS = 600
+#: The columns a card reads: a page row has dozens, and compiling and reading them all for
+#: every card of a page cost more than running the queries.
+CARD_FIELDS = (
+    "title",
+    "url_path",
+    "summary",
+    "age_band",
+    "sex",
+    "case_mode",
+    "diagnosis__name",
+    "specialty__name",
+    "specialty__slug",
+    "activity__comment_count",
+    "activity__proposal_count",
+    "activity__vote_count",
+    "activity__last_activity_at",
+    "peer_review__reviewed_on",
+)
 
 
 def listable_q(prefix: str = "") -> Q:
@@ -41,13 +63,16 @@ def is_listable(case) -> bool:
 
 
 def card_queryset() -> QuerySet[CasePage]:
-    """Listable cases with what a card shows joined in."""
-    return listable_cases().select_related(*CARD_RELATED)
+    """Listable cases with what a card shows joined in (and nothing else)."""
+    return listable_cases().select_related(*CARD_RELATED).only(*CARD_FIELDS)
 
 
-def related_for_cards(prefix: str) -> list[str]:
-    """``select_related`` arguments that bring a card's case through ``prefix``."""
-    return [prefix.rstrip("_")] + [f"{prefix}{name}" for name in CARD_RELATED]
+def cards_through(queryset: QuerySet, prefix: str, *own_fields: str) -> QuerySet:
+    """``queryset`` (of rows pointing at a case through ``prefix``, e.g. featured entries)
+    with each row's case fetched for a card, and only ``own_fields`` of the row itself."""
+    return queryset.select_related(
+        prefix.rstrip("_"), *(f"{prefix}{name}" for name in CARD_RELATED)
+    ).only(*own_fields, *(f"{prefix}{name}" for name in CARD_FIELDS))
 
 
 @dataclass
@@ -115,11 +140,28 @@ def cards_for(ids, request=None, **kwargs) -> list[CaseCard]:
 
 def thumbnails(page_ids) -> dict[int, tuple[int, str]]:
     """Case id -> (media instance id, alt text) of its card image: the key image (middle
-    instance) of the first item of the case's published media that peers may see. One query;
-    cases without such media are absent."""
-    page_ids = list(page_ids)
+    instance) of the first item of the case's published media that peers may see; cases
+    without such media are absent.
+
+    One query, cached until the search index generation moves: every change that can change
+    a case's peer-visible media (a publish, an unpublish, a withdrawal, a release) reindexes
+    the case and so moves it. A stale entry could at worst name an image the media view then
+    refuses: that view checks access on every request.
+    """
+    page_ids = sorted(set(page_ids))
     if not page_ids:
         return {}
+    key = "curation:thumbs:{}:{}".format(
+        index_generation(), hashlib.sha256(",".join(map(str, page_ids)).encode()).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _thumbnails(page_ids)
+        cache.set(key, found, THUMBNAIL_CACHE_SECONDS)
+    return found
+
+
+def _thumbnails(page_ids: list[int]) -> dict[int, tuple[int, str]]:
     link = "item__case_links__"
     rows = (
         MediaInstance.objects.filter(
@@ -141,9 +183,22 @@ def thumbnails(page_ids) -> dict[int, tuple[int, str]]:
             total=Window(Count("pk"), partition_by=[F("item_id")]),
         )
         .filter(item_rank=1, position=F("total") / 2 + 1)
-        .select_related("item")
+        .values_list(
+            "case_id",
+            "pk",
+            "item__kind",
+            "item__modality",
+            "item__body_part",
+            "item__series_number",
+        )
     )
-    return {row.case_id: (row.pk, row.item.title) for row in rows}
+    return {
+        case_id: (
+            pk,
+            MediaItem(kind=kind, modality=modality, body_part=part, series_number=n).title,
+        )
+        for case_id, pk, kind, modality, part, n in rows
+    }
 
 
 def key_instances(item_ids) -> dict[int, int]:

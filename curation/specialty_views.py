@@ -16,10 +16,10 @@ from cases.models.choices import CaseMode
 from curation.collections import collection_cards
 from curation.listings import (
     card_queryset,
+    cards_through,
     listable_cases,
     listable_q,
     make_cards,
-    related_for_cards,
     thumbnails,
 )
 from curation.models import CollectionPage, HomeFeaturedCase
@@ -45,13 +45,16 @@ def specialty_page(request, slug: str):
         raise Http404("No such specialty.")
     now = timezone.now()
     in_specialty = card_queryset().filter(specialty_id=specialty.pk)
-    featured_rows = list(
+    showing = (
         HomeFeaturedCase.objects.filter(case__specialty_id=specialty.pk)
         .filter(listable_q("case__"))
         .exclude(show_from__gt=now)
         .exclude(show_until__lte=now)
-        .select_related(*related_for_cards("case__"))
-        .order_by("sort_order", "pk")[:SECTION_SIZE]
+    )
+    featured_rows = list(
+        cards_through(showing, "case__", "blurb", "case_id").order_by("sort_order", "pk")[
+            :SECTION_SIZE
+        ]
     )
     latest = list(in_specialty.order_by("-first_published_at", "-pk")[:SECTION_SIZE])
     unanswered = list(

@@ -7,6 +7,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from cases.models import CasePage
 from curation.models import CollectionIndexPage, CollectionPage
+from media_pipeline import approval
 from tests.factories import CasePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_the_cover_comes_from_the_collections_cases(author, photo, collection_of
 
 
 def test_cover_and_card_images_come_only_from_peer_visible_media(
-    client, reader, author, photo, collection_of
+    client, reader, editor, author, photo, collection_of, django_capture_on_commit_callbacks
 ):
     case = CasePageFactory(owner=author)
     image = photo(case, author)
@@ -111,9 +112,25 @@ def test_cover_and_card_images_come_only_from_peer_visible_media(
     client.force_login(reader)
     assert f"/media/file/{image.pk}/thumbnail/" in client.get("/collections/").content.decode()
 
-    image.item.withdrawn_at = image.item.created_at
-    image.item.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        approval.withdraw_item(image.item, editor, "A name in the corner")
     html = (
         client.get("/collections/").content.decode() + client.get(collection.url).content.decode()
     )
     assert f"/media/file/{image.pk}/" not in html
+
+
+def test_a_restriction_on_an_ancestor_still_applies(client, reader, author, collection_of):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    collection = collection_of([CasePageFactory(owner=author)])
+    restriction = PageViewRestriction.objects.create(
+        page=CollectionIndexPage.objects.get(), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Teaching faculty"))
+    client.force_login(reader)
+
+    for url in ("/collections/", collection.url, f"{collection.url}quiz/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"], url
