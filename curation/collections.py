@@ -82,6 +82,8 @@ def collection_cards(collections, request=None) -> list[CollectionCard]:
         collections.annotate(
             case_count=Count("items", filter=Q(listable_q("items__case__")), distinct=True)
         )
+        .select_related("specialty")
+        .only("title", "url_path", "quiz", "cover_image_id", "specialty__name")
     )
     covers = key_instances([c.cover_image_id for c in counted if c.cover_image_id])
     return [

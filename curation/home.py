@@ -1,29 +1,45 @@
 """The home page of verified clinicians: featured cases, the case of the week, the latest,
-the most discussed this week, unanswered cases in their specialty and their followed cases
-with new activity. Each section is one query; the thumbnails of every card one more."""
+the most discussed this week, the editors' collections, unanswered cases in their specialty
+and their followed cases with new activity.
+
+What every clinician sees alike (all but the last two) is worked out into case ids and kept
+in the cache for a minute, keyed by the search index generation (which moves with every
+publish, unpublish, media change and discussion write), the home page's live revision (its
+featured list) and the case-of-the-week schedule: a change shows at once, and a featured
+entry's dates take effect within the minute. Every request then fetches all the cards in
+one query, which checks again that each case may be listed, so nothing unpublished or held
+back ever shows from the cache.
+"""
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models.choices import CaseMode
+from curation.collections import collection_cards
 from curation.listings import (
     CaseCard,
     card_queryset,
     cards_through,
+    listable_cases,
     listable_q,
     make_cards,
     thumbnails,
 )
-from curation.models import HomeFeaturedCase, WeeklyCase
+from curation.models import CollectionPage, HomeFeaturedCase, WeeklyCase
 from curation.models.featured import monday_of
+from search.site import index_generation
 
 SECTION_SIZE = 6
+COLLECTIONS_SIZE = 4
 FEATURED_SIZE = 8
 DISCUSSED_WINDOW = datetime.timedelta(days=7)
+SHARED_CACHE_SECONDS = 60
+SCHEDULE_VERSION_KEY = "curation:weekly-schedule-version"
 
 
 @dataclass
@@ -36,13 +52,21 @@ class HomeSections:
     discussed: list[CaseCard] = field(default_factory=list)
     unanswered: list[CaseCard] = field(default_factory=list)
     followed: list[CaseCard] = field(default_factory=list)
+    collections: list = field(default_factory=list)
     specialty: object = None
 
 
-def featured_entries(home, request, now=None) -> list[HomeFeaturedCase]:
-    """The featured entries showing now, in the editors' order, each with its case.
+def schedule_changed() -> None:
+    """A case of the week was added, changed or removed: the shared sections are stale."""
+    try:
+        cache.incr(SCHEDULE_VERSION_KEY)
+    except ValueError:
+        cache.set(SCHEDULE_VERSION_KEY, 1, None)
 
-    In a preview the entries are the unsaved ones of the revision being previewed."""
+
+def featured_entries(home, request, now=None) -> list[HomeFeaturedCase]:
+    """The featured entries showing now, in the editors' order, each with its case (only
+    what a card shows). In a preview, the unsaved entries of the revision being previewed."""
     now = now or timezone.now()
     if getattr(request, "is_preview", False):
         entries = [entry for entry in home.featured_cases.all() if entry.is_showing(now)]
@@ -50,7 +74,7 @@ def featured_entries(home, request, now=None) -> list[HomeFeaturedCase]:
         found = {case.pk: case for case in card_queryset().filter(pk__in=ids)}
         for entry in entries:
             entry.case = found.get(entry.case_id)
-        return [entry for entry in entries if entry.case is not None]
+        return [entry for entry in entries if entry.case is not None][:FEATURED_SIZE]
     showing = (
         HomeFeaturedCase.objects.filter(home_id=home.pk)
         .filter(listable_q("case__"))
@@ -64,30 +88,72 @@ def featured_entries(home, request, now=None) -> list[HomeFeaturedCase]:
     )
 
 
-def weekly_case(today: datetime.date):
-    this_week = WeeklyCase.objects.filter(week_starting=monday_of(today)).filter(
-        listable_q("case__")
+def shared_sections(home, request, now) -> dict:
+    """Case ids (and blurbs) of the sections every clinician sees alike, and the collection
+    cards; from the cache unless something they depend on moved, or in a preview."""
+    preview = getattr(request, "is_preview", False)
+    schedule = cache.get(SCHEDULE_VERSION_KEY, 0)
+    key = f"curation:home:{index_generation()}:{home.pk}:{home.live_revision_id}:{schedule}"
+    shared = None if preview else cache.get(key)
+    if shared is None:
+        shared = _work_out_shared(home, request, now)
+        if not preview:
+            cache.set(key, shared, SHARED_CACHE_SECONDS)
+    return shared
+
+
+def _work_out_shared(home, request, now) -> dict:
+    entries = featured_entries(home, request, now)
+    weekly = (
+        WeeklyCase.objects.filter(week_starting=monday_of(timezone.localdate(now)))
+        .filter(listable_q("case__"))
+        .values_list("case_id", "blurb")
+        .first()
     )
-    return cards_through(this_week, "case__", "blurb", "case_id").first()
+    latest = list(
+        listable_cases()
+        .order_by("-first_published_at", "-pk")
+        .values_list("pk", flat=True)[:SECTION_SIZE]
+    )
+    discussed = list(
+        listable_cases()
+        .filter(activity__last_activity_at__gte=now - DISCUSSED_WINDOW)
+        .annotate(discussion=F("activity__comment_count") + F("activity__proposal_count"))
+        .filter(discussion__gt=0)
+        .order_by("-discussion", "-activity__last_activity_at", "-pk")
+        .values_list("pk", flat=True)[:SECTION_SIZE]
+    )
+    # The case of the week never leaves a hole: this week's, else the newest featured
+    # entry, else the latest published case.
+    if weekly is not None:
+        week = (*weekly, "scheduled")
+    elif entries:
+        newest = max(entries, key=lambda entry: entry.pk or 0)
+        week = (newest.case_id, newest.blurb, "featured")
+    elif latest:
+        week = (latest[0], "", "latest")
+    else:
+        week = None
+    collections = collection_cards(
+        CollectionPage.objects.live().order_by("-first_published_at", "-pk")[:COLLECTIONS_SIZE],
+        request,
+    )
+    return {
+        "featured": [(entry.case_id, entry.blurb) for entry in entries],
+        "week": week,
+        "latest": latest,
+        "discussed": discussed,
+        "collections": collections,
+    }
 
 
 def home_sections(home, request, now=None) -> HomeSections:
     now = now or timezone.now()
     user = request.user
-    sections = HomeSections()
-    entries = featured_entries(home, request, now)
-    weekly = weekly_case(timezone.localdate(now))
-    latest = list(card_queryset().order_by("-first_published_at", "-pk")[:SECTION_SIZE])
-    discussed = list(
-        card_queryset()
-        .filter(activity__last_activity_at__gte=now - DISCUSSED_WINDOW)
-        .annotate(discussion=F("activity__comment_count") + F("activity__proposal_count"))
-        .filter(discussion__gt=0)
-        .order_by("-discussion", "-activity__last_activity_at", "-pk")[:SECTION_SIZE]
-    )
+    shared = shared_sections(home, request, now)
     profile = getattr(user, "clinician_profile", None)
     specialty_id = profile.specialty_id if profile else None
-    specialty, unanswered = None, []
+    unanswered = []
     if specialty_id is not None:
         unanswered = list(
             card_queryset()
@@ -95,41 +161,33 @@ def home_sections(home, request, now=None) -> HomeSections:
             .filter(confirmed_diagnosis__isnull=True)
             .order_by("-first_published_at", "-pk")[:SECTION_SIZE]
         )
-        # The cards carry the specialty; only an empty list needs it fetched.
-        specialty = unanswered[0].specialty if unanswered else profile.specialty
     followed = _followed_with_news(user)
 
-    # The case of the week never leaves a hole: this week's, else the newest featured
-    # entry, else the latest published case.
-    if weekly is not None:
-        week_case, blurb, source = weekly.case, weekly.blurb, "scheduled"
-    elif entries:
-        newest = max(entries, key=lambda entry: entry.pk or 0)
-        week_case, blurb, source = newest.case, newest.blurb, "featured"
-    elif latest:
-        week_case, blurb, source = latest[0], "", "latest"
-    else:
-        week_case, blurb, source = None, "", ""
+    wanted = {pk for pk, _blurb in shared["featured"]} | set(shared["latest"])
+    wanted |= set(shared["discussed"]) | ({shared["week"][0]} if shared["week"] else set())
+    cases = {case.pk: case for case in card_queryset().filter(pk__in=wanted)}
+    cases.update((case.pk, case) for case in unanswered + followed)
+    thumbs = thumbnails(cases)
 
-    every_case = [entry.case for entry in entries] + latest + discussed + unanswered + followed
-    if week_case is not None:
-        every_case.append(week_case)
-    thumbs = thumbnails({case.pk for case in every_case})
+    def cards(ids, blurbs=None):
+        found = [cases[pk] for pk in ids if pk in cases]
+        return make_cards(found, request, blurbs=blurbs, thumbs=thumbs)
 
-    def cards(cases, blurbs=None):
-        return make_cards(cases, request, blurbs=blurbs, thumbs=thumbs)
-
-    sections.featured = cards(
-        [entry.case for entry in entries], {entry.case_id: entry.blurb for entry in entries}
+    sections = HomeSections(
+        featured=cards([pk for pk, _ in shared["featured"]], dict(shared["featured"])),
+        latest=cards(shared["latest"]),
+        discussed=cards(shared["discussed"]),
+        unanswered=make_cards(unanswered, request, thumbs=thumbs),
+        followed=make_cards(followed, request, thumbs=thumbs),
+        collections=shared["collections"],
     )
-    if week_case is not None:
-        sections.case_of_the_week = cards([week_case], {week_case.pk: blurb})[0]
+    if shared["week"] and shared["week"][0] in cases:
+        case_id, blurb, source = shared["week"]
+        sections.case_of_the_week = cards([case_id], {case_id: blurb})[0]
         sections.case_of_the_week_source = source
-    sections.latest = cards(latest)
-    sections.discussed = cards(discussed)
-    sections.unanswered = cards(unanswered)
-    sections.followed = cards(followed)
-    sections.specialty = specialty
+    if specialty_id is not None:
+        # The cards carry the specialty; only an empty list needs it fetched.
+        sections.specialty = unanswered[0].specialty if unanswered else profile.specialty
     return sections
 
 

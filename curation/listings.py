@@ -203,10 +203,21 @@ def _thumbnails(page_ids: list[int]) -> dict[int, tuple[int, str]]:
 
 def key_instances(item_ids) -> dict[int, int]:
     """Media item id -> its key image's instance id (the middle one), for items peers may
-    see. One query."""
-    item_ids = list(item_ids)
+    see. One query, cached like ``thumbnails``."""
+    item_ids = sorted(set(item_ids))
     if not item_ids:
         return {}
+    key = "curation:keys:{}:{}".format(
+        index_generation(), hashlib.sha256(",".join(map(str, item_ids)).encode()).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _key_instances(item_ids)
+        cache.set(key, found, THUMBNAIL_CACHE_SECONDS)
+    return found
+
+
+def _key_instances(item_ids: list[int]) -> dict[int, int]:
     rows = (
         MediaInstance.objects.filter(
             item_id__in=item_ids, item__in=MediaItem.objects.peer_visible()

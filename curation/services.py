@@ -84,6 +84,9 @@ def sync_featured(home_id: int, user_id: int | None) -> tuple[set[int], set[int]
 def record_weekly_case(weekly, user) -> None:
     """After an editor scheduled (or changed) a case of the week: the case's history says so
     and its author is told."""
+    from curation.home import schedule_changed
+
+    transaction.on_commit(schedule_changed, robust=True)
     log(
         instance=weekly.case,
         action=WEEKLY,

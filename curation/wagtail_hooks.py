@@ -13,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from curation import admin_views, services
+from curation.home import schedule_changed
 from curation.models import WeeklyCase
 
 
@@ -36,6 +37,12 @@ def record_weekly_case(request, instance):
         if instance.scheduled_by_id is None:
             WeeklyCase.objects.filter(pk=instance.pk).update(scheduled_by=request.user)
         services.record_weekly_case(instance, request.user)
+
+
+@hooks.register("after_delete_snippet")
+def forget_weekly_case(request, instances):
+    if any(isinstance(instance, WeeklyCase) for instance in instances):
+        schedule_changed()
 
 
 @hooks.register("register_admin_urls")

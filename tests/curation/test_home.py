@@ -5,6 +5,7 @@ with new activity; thumbnails only from media peers may see."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -28,6 +29,8 @@ def feature(case, blurb="Worth a look.", **window):
 
 
 def sections(client, user):
+    """The sections as computed now (the shared part's cache is tested on its own)."""
+    cache.clear()
     client.force_login(user)
     response = client.get("/")
     assert response.status_code == 200
@@ -158,3 +161,31 @@ def test_query_count_does_not_grow_with_cases(client, author):
         discussion.add_comment(case, author, "news")
         feature(case)
     assert count() == few <= 15
+
+
+def test_shared_sections_follow_changes_at_once(
+    client, reader, author, editor, django_capture_on_commit_callbacks
+):
+    client.force_login(reader)
+    assert client.get("/").context["home"].latest == []
+    with django_capture_on_commit_callbacks(execute=True):
+        case = CasePageFactory(owner=author, live=False, title="Just published")
+        case.save_revision(user=author).publish(user=editor)
+    assert titles(client.get("/").context["home"].latest) == ["Just published"]
+
+    case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        case.unpublish()
+    assert client.get("/").context["home"].latest == []
+
+    other = CasePageFactory(owner=author, title="Of the week")
+    client.get("/")
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/snippets/curation/weeklycase/add/",
+            {"week_starting": timezone.localdate().isoformat(), "case": other.pk},
+        )
+    client.force_login(reader)
+    home = client.get("/").context["home"]
+    assert (home.case_of_the_week.case, home.case_of_the_week_source) == (other, "scheduled")
