@@ -50,13 +50,13 @@ def register_curation_urls():
     return [
         path("review-queue/", admin_views.review_queue, name="curation_review_queue"),
         path(
-            "review-queue/<int:state_id>/<str:action>/",
+            "review-queue/<id:state_id>/<str:action>/",
             admin_views.review_decision,
             name="curation_review_decision",
         ),
         path("outcomes-overdue/", admin_views.overdue_queue, name="curation_overdue_queue"),
-        path("outcomes-overdue/<int:page_id>/remind/", admin_views.remind, name="curation_remind"),
-        path("peer-review/<int:page_id>/", admin_views.peer_review, name="curation_peer_review"),
+        path("outcomes-overdue/<id:page_id>/remind/", admin_views.remind, name="curation_remind"),
+        path("peer-review/<id:page_id>/", admin_views.peer_review, name="curation_peer_review"),
     ]
 
 

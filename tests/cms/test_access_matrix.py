@@ -658,6 +658,7 @@ def test_inactive_verified_user_sees_nothing(client, world):
         "/media/file/99999999999999999999/preview/",
         "/notifications/99999999999999999999/open/",
         "/api/v1/cases/99999999999999999999/comments/",
+        "/saved/99999999999999999999/delete/",
     ],
 )
 def test_ids_too_large_for_the_database_are_not_found(client, world, url):
