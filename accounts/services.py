@@ -4,10 +4,15 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from .models import ClinicianProfile, User, Verification
 from .roles import CLINICIAN
 from .signals import verification_decided
+
+#: Audit-log actions (Wagtail's site history lists them with the editor who decided).
+VERIFIED = "casebook.accounts.verify"
+REJECTED = "casebook.accounts.reject"
 
 
 @transaction.atomic
@@ -46,6 +51,7 @@ def verify_clinician(profile: ClinicianProfile, *, by: User) -> None:
     profile.reviewed_at = timezone.now()
     profile.save()
     profile.user.groups.add(Group.objects.get(name=CLINICIAN))
+    log(instance=profile, action=VERIFIED, user=by)
     verification_decided.send(sender=ClinicianProfile, profile=profile, by=by, verified=True)
 
 
@@ -61,6 +67,7 @@ def reject_clinician(profile: ClinicianProfile, *, by: User, reason: str) -> Non
     profile.reviewed_at = timezone.now()
     profile.save()
     profile.user.groups.remove(Group.objects.get(name=CLINICIAN))
+    log(instance=profile, action=REJECTED, user=by, data={"reason": reason})
     verification_decided.send(sender=ClinicianProfile, profile=profile, by=by, verified=False)
 
 

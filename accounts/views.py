@@ -7,9 +7,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.admin_queues import QueueFilter, run_queue
+
 from . import services
 from .forms import ProfileEditForm, RejectForm
-from .models import ClinicianProfile, Verification
+from .models import ClinicianProfile, Profession, RegistrationBody, Verification
 
 
 @login_required
@@ -32,17 +34,38 @@ def _require_editor(request):
 
 
 def verification_queue(request):
-    """Wagtail admin view: pending applications, oldest first."""
+    """Wagtail admin view: pending applications, sortable, filterable and paged."""
     _require_editor(request)
-    pending = (
-        ClinicianProfile.objects.filter(status=Verification.PENDING)
-        .select_related("user", "specialty")
-        .order_by("created_at")
+    queue = run_queue(
+        request,
+        ClinicianProfile.objects.filter(status=Verification.PENDING).select_related(
+            "user", "specialty"
+        ),
+        sorts={
+            "oldest": ("Waiting longest first", ("created_at", "pk")),
+            "newest": ("Newest first", ("-created_at", "-pk")),
+            "name": ("By name", ("full_name", "pk")),
+        },
+        default="oldest",
+        filters=[
+            QueueFilter(
+                "profession",
+                "Profession",
+                tuple(Profession.choices),
+                lambda value: {"profession": value},
+            ),
+            QueueFilter(
+                "body",
+                "Registration body",
+                tuple(RegistrationBody.choices),
+                lambda value: {"registration_body": value},
+            ),
+        ],
     )
     return TemplateResponse(
         request,
         "accounts/admin/verification_queue.html",
-        {"pending": pending, "reject_form": RejectForm()},
+        {"queue": queue, "pending": queue.page, "reject_form": RejectForm()},
     )
 
 

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.log_actions import LogFormatter
 
 from . import services, views
 
@@ -50,3 +51,20 @@ class PendingVerificationPanel(Component):
 def add_pending_verification_panel(request, panels):
     if request.user.is_editor:
         panels.append(PendingVerificationPanel())
+
+
+@hooks.register("register_log_actions")
+def register_verification_log_actions(actions):
+    @actions.register_action(services.VERIFIED)
+    class Verified(LogFormatter):
+        label = "Verify a clinician"
+
+        def format_message(self, log_entry):
+            return "Verified the clinician's registration"
+
+    @actions.register_action(services.REJECTED)
+    class Rejected(LogFormatter):
+        label = "Reject a clinician"
+
+        def format_message(self, log_entry):
+            return f"Could not verify the registration: {log_entry.data.get('reason', '')}"

@@ -5,6 +5,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.template.response import TemplateResponse
 
 
@@ -38,8 +39,26 @@ def require_case_access(view):
     return wrapped
 
 
+def view_restrictions(page):
+    """The Wagtail view restrictions on ``page`` and its ancestors, in one query rather than
+    Wagtail's two (the ancestors' paths are prefixes of the page's own). A restriction on the
+    original of an alias among them counts too, as in Wagtail; one on an alias itself (which
+    Wagtail ignores) also counts here, which can only restrict more."""
+    from wagtail.models import Page, PageViewRestriction
+
+    step = Page.steplen
+    paths = [page.path[:end] for end in range(step, len(page.path) + 1, step)]
+    restrictions = PageViewRestriction.objects.filter(
+        Q(page__path__in=paths) | Q(page__aliases__path__in=paths)
+    )
+    return restrictions.distinct()
+
+
 class VerifiedOnlyPageMixin:
     """Wagtail pages that only verified clinicians and editors may see, previews included."""
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
 
     def serve(self, request, *args, **kwargs):
         if not can_view_cases(request.user):

@@ -106,7 +106,9 @@ def seed_cases() -> ImportReport:
 def seed_demo(
     password: str | None = None, *, media: bool = True
 ) -> tuple[dict[str, int], ImportReport]:
-    """Users, taxonomy, cases, their discussion and (with ``media``) the cases' images."""
+    """Users, taxonomy, cases, their discussion, curation and (with ``media``) the cases'
+    images."""
+    from curation.demo import seed_curation
     from discussion.demo import seed_discussion
 
     password = password or settings.CASEBOOK_DEMO_PASSWORD
@@ -114,6 +116,7 @@ def seed_demo(
     counts = seed_taxonomy()
     report = seed_cases()
     counts.update(seed_discussion(password))
+    counts.update(seed_curation())
     if media and not report.errors:
         editor = get_user_model().objects.get(username="demo-editor")
         counts["cases given images"] = seed_media(editor)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("media/", include("media_pipeline.urls")),
     path("discussion/", include("discussion.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("curation.urls")),
     path("", include(wagtail_urls)),
 ]
 

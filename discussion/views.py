@@ -31,7 +31,7 @@ from discussion.permissions import (
     can_see_post,
     discussable_case,
 )
-from discussion.services.follows import is_following
+from discussion.services.follows import is_following, mark_seen
 from discussion.services.proposals import condition_named
 
 
@@ -306,6 +306,8 @@ def case_discussion_context(request, page, csrf_token: str) -> dict:
 
     user = request.user
     moderator = can_moderate(user)
+    if not getattr(request, "is_preview", False):
+        mark_seen(user, page)
     discussion = build_discussion(user, page)
     renderer = DiscussionRenderer(user, page, moderator=moderator, csrf_token=csrf_token)
     comment_url = reverse("discussion:comment", args=[page.pk])

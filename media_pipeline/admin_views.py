@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.admin_queues import QueueFilter, run_queue
 from media_pipeline import approval, review
 from media_pipeline.core.errors import MediaRejected
 from media_pipeline.forms import RedactionForm, ReleaseForm, WithdrawForm
@@ -19,15 +20,40 @@ def _require_editor(request) -> None:
 
 
 def quarantine_queue(request):
-    """Every quarantined item, oldest first."""
+    """Every quarantined item: sortable, filterable by modality, paged; release or delete in
+    place."""
     _require_editor(request)
-    items = (
-        MediaItem.objects.quarantined()
-        .select_related("page")
-        .prefetch_related("instances")
-        .order_by("created_at", "pk")
+    quarantined = MediaItem.objects.quarantined()
+    modalities = sorted(set(quarantined.exclude(modality="").values_list("modality", flat=True)))
+    queue = run_queue(
+        request,
+        quarantined.select_related("page").prefetch_related("instances"),
+        sorts={
+            "oldest": ("Waiting longest first", ("created_at", "pk")),
+            "newest": ("Newest first", ("-created_at", "-pk")),
+        },
+        default="oldest",
+        filters=[
+            QueueFilter(
+                "modality",
+                "Modality",
+                tuple((m, m) for m in modalities),
+                lambda value: {"modality": value},
+            )
+        ],
     )
-    return TemplateResponse(request, "media_pipeline/admin/queue.html", {"items": items})
+    context = {"items": queue.page, "queue": queue, "release": ReleaseForm()}
+    return TemplateResponse(request, "media_pipeline/admin/queue.html", context)
+
+
+@require_POST
+def delete_item(request, item_id: int):
+    """Delete a quarantined item (an editor judged it unusable), from the queue."""
+    _require_editor(request)
+    item = get_object_or_404(MediaItem.objects.quarantined().select_related("page"), pk=item_id)
+    review.delete_item(item, request.user)
+    messages.success(request, f"“{item.title}” of “{item.page.title}” deleted.")
+    return redirect("media_quarantine:queue")
 
 
 @require_http_methods(["GET", "POST"])

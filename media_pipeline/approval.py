@@ -208,6 +208,11 @@ def purge_removed(page_id: int) -> int:
     return len(gone)
 
 
+def delete_items(items: Sequence[MediaItem]) -> None:
+    """Delete ``items`` now (rows) and their stored objects once committed."""
+    _delete_items(items)
+
+
 def _delete_items(items: Sequence[MediaItem]) -> None:
     """Delete the rows now and their stored objects once the deletion is committed."""
     if not items:

@@ -16,8 +16,9 @@ from io import BytesIO
 from django.db import transaction
 from django.utils import timezone
 from pydicom import dcmread
+from wagtail.log_actions import log
 
-from media_pipeline import storage
+from media_pipeline import approval, storage
 from media_pipeline.core.dicom.anonymise import release_after_redaction, write_dataset
 from media_pipeline.core.redact import Rectangle, redact_dataset
 from media_pipeline.core.render import render_dicom
@@ -26,6 +27,11 @@ from media_pipeline.services import case_context
 from media_pipeline.signals import media_changed
 
 logger = logging.getLogger(__name__)
+
+#: Audit-log actions on the case, with the editor who decided.
+RELEASED = "casebook.media.release"
+REDACTED = "casebook.media.redact"
+DELETED = "casebook.media.delete"
 
 
 def redact_item(item: MediaItem, rectangles: Sequence[Rectangle], editor) -> None:
@@ -47,6 +53,7 @@ def redact_item(item: MediaItem, rectangles: Sequence[Rectangle], editor) -> Non
                 instance.needs_review = False
                 instance.save()
             _mark_ready(item, editor)
+            _log(item, REDACTED, editor, rectangles=len(rectangles))
     except BaseException:
         writer.rollback()
         raise
@@ -61,8 +68,29 @@ def release_item(item: MediaItem, editor) -> None:
     with transaction.atomic():
         item.instances.update(needs_review=False)
         _mark_ready(item, editor)
+        _log(item, RELEASED, editor)
     logger.info("media item %s released by editor %s", item.pk, editor.pk)
     media_changed.send(sender=MediaItem, page_id=item.page_id)
+
+
+@transaction.atomic
+def delete_item(item: MediaItem, editor) -> None:
+    """Delete a quarantined item the editor judged unusable: out of the case's latest version
+    and gone with its stored objects (after commit). Written to the case's audit log."""
+    if item.status != MediaStatus.QUARANTINED:
+        raise ValueError("Only quarantined media is deleted from the quarantine.")
+    page = item.page
+    _log(item, DELETED, editor)
+    if item.pk in approval.draft_item_ids(page):
+        approval.remove_from_draft(page, item, editor)
+    if MediaItem.objects.filter(pk=item.pk).exists():
+        approval.delete_items([item])
+    logger.info("quarantined media item %s deleted by editor %s", item.pk, editor.pk)
+    transaction.on_commit(lambda: media_changed.send(sender=MediaItem, page_id=page.pk))
+
+
+def _log(item: MediaItem, action: str, editor, **data) -> None:
+    log(instance=item.page, action=action, user=editor, data={"item": item.pk, **data})
 
 
 def _mark_ready(item: MediaItem, editor) -> None:

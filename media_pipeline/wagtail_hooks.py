@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
-from media_pipeline import admin_views, approval
+from media_pipeline import admin_views, approval, review
 from media_pipeline.models import MediaItem
 
 
@@ -28,6 +28,7 @@ quarantine_urls = (
         path("", admin_views.quarantine_queue, name="queue"),
         path("<id:item_id>/", admin_views.review_item, name="review"),
         path("<id:item_id>/withdraw/", admin_views.withdraw_item, name="withdraw"),
+        path("<id:item_id>/delete/", admin_views.delete_item, name="delete"),
     ],
     "media_quarantine",
 )
@@ -65,6 +66,19 @@ def register_media_log_actions(actions):
 
         def format_message(self, log_entry):
             return f"Removed image {log_entry.data.get('item')} from the draft"
+
+    for action, label, verb in (
+        (review.RELEASED, "Release quarantined media", "Released quarantined image"),
+        (review.REDACTED, "Redact quarantined media", "Redacted and released image"),
+        (review.DELETED, "Delete quarantined media", "Deleted quarantined image"),
+    ):
+
+        class Decision(LogFormatter):
+            def format_message(self, log_entry, verb=verb):
+                return f"{verb} {log_entry.data.get('item')}"
+
+        Decision.label = label
+        actions.register_action(action)(Decision)
 
     @actions.register_action(approval.WITHDRAWN)
     class MediaWithdrawn(LogFormatter):

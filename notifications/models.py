@@ -18,6 +18,10 @@ class Event(models.TextChoices):
     EDIT_REQUESTED = "edit_requested", "asked you to edit your post"
     REMOVED = "removed", "removed your post"
     OUTCOME_REMINDER = "outcome_reminder", "reminds you to add the outcome"
+    CASE_FEATURED = "case_featured", "featured your case on the home page"
+    CASE_OF_THE_WEEK = "case_of_the_week", "chose your case as a case of the week"
+    PEER_REVIEWED = "peer_reviewed", "marked your case peer reviewed"
+    COLLECTION_SHARED = "collection_shared", "shared a collection of cases with you"
 
 
 MODERATION_EVENTS = (Event.EDIT_REQUESTED, Event.REMOVED)

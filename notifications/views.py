@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications import services
-from notifications.models import EmailFrequency, Notification
+from notifications.models import EmailFrequency, Event, Notification
 
 PAGE_SIZE = 50
 
@@ -38,6 +38,8 @@ def open_notification(request, notification_id: int):
     """Mark one notification read and go to what it is about."""
     row = get_object_or_404(_mine(request.user).select_related("page"), pk=notification_id)
     services.mark_read(request.user, [row.pk])
+    if row.event == Event.COLLECTION_SHARED:
+        return redirect("curation:saved")
     if row.page is None:
         return redirect("notifications:list")
     anchor = (

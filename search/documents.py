@@ -36,7 +36,7 @@ def is_indexable(page: Page) -> bool:
 def with_related(queryset: QuerySet[CasePage]) -> QuerySet[CasePage]:
     """``queryset`` with what ``case_document`` reads fetched in a few queries."""
     return queryset.select_related(
-        "diagnosis", "specialty", "activity", "confirmed_diagnosis__condition"
+        "diagnosis", "specialty", "activity", "confirmed_diagnosis__condition", "peer_review"
     ).prefetch_related("body_systems", "tags", "differentials__condition")
 
 
@@ -108,6 +108,7 @@ def case_document(
         "tags": sorted(tag.name for tag in page.tags.all()),
         "has_images": bool(modalities),
         "featured": page.featured,
+        "peer_reviewed": _related(page, "peer_review") is not None,
         "published_at": published.isoformat() if published else None,
         "comment_count": activity.comment_count if activity else 0,
         "proposal_count": activity.proposal_count if activity else 0,

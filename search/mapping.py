@@ -33,7 +33,7 @@ KEYWORD_FIELDS = (
     "tags",
     "confirmed_diagnosis",
 )
-BOOLEAN_FIELDS = ("has_images", "featured")
+BOOLEAN_FIELDS = ("has_images", "featured", "peer_reviewed")
 INTEGER_FIELDS = ("comment_count", "proposal_count", "activity")
 TEXT_ANALYZER = "casebook_text"
 #: Every searched text field is copied here, so "does each query word occur somewhere?" (with

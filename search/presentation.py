@@ -15,6 +15,7 @@ FACET_LABELS = {
     "tags": "Tags",
     "has_images": "Has images",
     "featured": "Featured",
+    "peer_reviewed": "Peer reviewed",
 }
 _YES_NO = {"true": "Yes", "false": "No"}
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -24,6 +25,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "case_mode": dict(CaseMode.choices),
     "has_images": _YES_NO,
     "featured": _YES_NO,
+    "peer_reviewed": _YES_NO,
 }
 
 

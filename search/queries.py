@@ -87,9 +87,10 @@ FACET_FIELDS = {
     "tags": "tags",
     "has_images": "has_images",
     "featured": "featured",
+    "peer_reviewed": "peer_reviewed",
     "condition": "condition.keyword",
 }
-BOOLEAN_FACETS = frozenset({"has_images", "featured"})
+BOOLEAN_FACETS = frozenset({"has_images", "featured", "peer_reviewed"})
 _BOOLEAN_VALUES = {"true": True, "1": True, "false": False, "0": False}
 
 Sort = Literal["relevance", "newest", "discussed"]

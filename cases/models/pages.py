@@ -50,7 +50,7 @@ class CaseIndexPage(VerifiedOnlyPageMixin, Page):
         slug, *rest = path_components
         case = (
             CasePage.objects.child_of(self)
-            .select_related("diagnosis", "specialty", "moderation_hold")
+            .select_related("diagnosis", "specialty", "moderation_hold", "peer_review")
             .filter(slug=slug)
             .first()
         )
@@ -103,7 +103,12 @@ class CasePage(VerifiedOnlyPageMixin, Page):
         max_length=24, choices=Licence.choices, default=Licence.CC_BY_NC_SA_4
     )
     featured = models.BooleanField(
-        default=False, help_text="Editors feature cases on the home page."
+        default=False,
+        editable=False,
+        help_text=(
+            "On the home page's featured list (kept by curation when the home page is "
+            "published; not part of the case's revisions)."
+        ),
     )
     extra = StreamField(
         [
@@ -145,7 +150,6 @@ class CasePage(VerifiedOnlyPageMixin, Page):
                 FieldPanel("tags"),
                 FieldPanel("case_mode"),
                 FieldPanel("licence"),
-                FieldPanel("featured"),
             ],
             heading="Classification",
         ),
@@ -174,6 +178,12 @@ class CasePage(VerifiedOnlyPageMixin, Page):
 
     class Meta:
         verbose_name = "case"
+
+    def with_content_json(self, content):
+        """Publishing a revision keeps the editors' featuring, which revisions do not own."""
+        page = super().with_content_json(content)
+        page.featured = self.featured
+        return page
 
     def clinical_sections(self):
         """(anchor, heading, safe HTML) for each non-empty section, in the fixed order."""

@@ -13,6 +13,9 @@ class Follow(models.Model):
     page = models.ForeignKey("cases.CasePage", on_delete=models.CASCADE, related_name="follows")
     following = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the user last opened the case (for 'new activity')."
+    )
 
     class Meta:
         constraints = [

@@ -19,6 +19,13 @@ def follow_on_taking_part(user, page) -> None:
         Follow.objects.get_or_create(user=user, page=page)
 
 
+def mark_seen(user, page) -> None:
+    """The user opened the case: activity up to now is no longer news (one UPDATE)."""
+    from django.utils import timezone
+
+    Follow.objects.filter(user=user, page=page, following=True).update(last_seen_at=timezone.now())
+
+
 def is_following(user, page) -> bool:
     row = Follow.objects.filter(user=user, page=page).values_list("following", flat=True).first()
     if row is None:

@@ -11,7 +11,8 @@ from search.documents import peer_media
 from search.queries import BOOLEAN_FACETS, FACET_FIELDS, FACET_SIZE
 from search.results import Facet, FacetValue
 
-#: facet name -> case lookup of its value (modalities and has_images come from peer-visible media).
+#: facet name -> case lookup of its value (modalities and has_images come from peer-visible media,
+#: peer_reviewed from curation's PeerReview).
 FACET_LOOKUPS = {
     "specialty": "specialty__name",
     "body_systems": "body_systems__name",
@@ -63,6 +64,11 @@ def _one_facet(name: str, values: tuple[str, ...]) -> Q:
             if len(flags) == 2:
                 return Q()
             return _has_images() if True in flags else ~_has_images()
+        if name == "peer_reviewed":
+            if len(flags) == 2:
+                return Q()
+            reviewed = Q(peer_review__isnull=False)
+            return reviewed if True in flags else ~reviewed
         return Q(**{f"{FACET_LOOKUPS[name]}__in": flags})
     lookup = FACET_LOOKUPS[name]
     if name in MULTI_VALUED:
@@ -86,9 +92,10 @@ def _counts(name: str, base: QuerySet[CasePage]) -> list[tuple[str, int]]:
             .order_by("-n", "value")[:FACET_SIZE]
         )
         return [(row["value"], row["n"]) for row in rows]
-    if name == "has_images":
-        with_images = base.filter(_has_images()).count()
-        counts = [("false", base.count() - with_images), ("true", with_images)]
+    if name in ("has_images", "peer_reviewed"):
+        having = _has_images() if name == "has_images" else Q(peer_review__isnull=False)
+        yes = base.filter(having).count()
+        counts = [("false", base.count() - yes), ("true", yes)]
         return sorted((c for c in counts if c[1]), key=lambda c: -c[1])  # ties: key order
     lookup = FACET_LOOKUPS[name]
     rows = (

@@ -25,6 +25,7 @@ def test_seed_demo_twice(client, settings):
     assert Condition.objects.exclude(synonyms="").count() >= 150
     assert CasePage.objects.live().count() >= 30
     assert CasePage.objects.live().values("specialty").distinct().count() >= 10
+    assert_curation_seeded()
     assert client.login(username="demo-clinician", password="a-demo-password-for-tests")
     assert client.get("/cases/").status_code == 200
     client.logout()
@@ -79,3 +80,32 @@ def _assert_demo_media(client):
     assert client.login(username="demo-clinician", password="a-demo-password-for-tests")
     page = CasePage.objects.get(external_id="demo-006")
     assert "Imaging study · CT" in client.get(page.url).content.decode()
+
+
+def assert_curation_seeded():
+    """Issue 9's demo: featured cases, three weeks of case of the week, collections (one a
+    quiz), a personal collection and a peer-reviewed case, each once."""
+    import datetime
+
+    from django.utils import timezone
+
+    from curation.models import (
+        CollectionPage,
+        HomeFeaturedCase,
+        PeerReview,
+        SavedCollection,
+        WeeklyCase,
+    )
+    from curation.models.featured import monday_of
+
+    assert HomeFeaturedCase.objects.exclude(blurb="").count() >= 6
+    assert CasePage.objects.filter(featured=True).count() >= 6
+    monday = monday_of(timezone.localdate())
+    weeks = {monday + datetime.timedelta(weeks=n) for n in range(3)}
+    assert weeks <= set(WeeklyCase.objects.values_list("week_starting", flat=True))
+    collections = CollectionPage.objects.live()
+    assert collections.count() == 3 and collections.filter(quiz=True).count() == 1
+    assert all(c.items.count() >= 5 for c in collections)
+    saved = SavedCollection.objects.get(owner__username="demo-clinician")
+    assert saved.entries.count() >= 3 and saved.shares.count() == 1
+    assert PeerReview.objects.count() == 1

@@ -18,7 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from accounts.models import Verification
+from cases.models import CasePage
 from cases.models.choices import CaseMode
+from curation import services as curation
 from discussion import services as discussion
 from discussion.models import CaseHold, Comment, Flag
 from media_pipeline import approval
@@ -41,7 +43,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "pending", "rejected", "verified", "editor", "moderator")
 #: The apps whose URLs this matrix must cover (Wagtail's own admin and allauth are theirs).
 PROJECT_APPS = ("cms", "accounts", "cases", "media_pipeline", "search", "discussion",
-                "notifications", "api", "ops")  # fmt: skip
+                "notifications", "api", "ops", "curation")  # fmt: skip
 #: Wagtail's page serving routes every page of the site: the case index, cases and home.
 PAGE_SERVING = "wagtail_serve"
 
@@ -412,6 +414,82 @@ ROWS = {
     "forged unsubscribe link": Row(
         "notifications:unsubscribe", lambda w: "/notifications/unsubscribe/forged/", (400,) * 6
     ),
+    # curation: collections (Wagtail pages), quiz, specialties, saved collections
+    "collections index": Row(PAGE_SERVING, lambda w: "/collections/", VERIFIED),
+    "collection page": Row(PAGE_SERVING, lambda w: w.collection.url, VERIFIED),
+    "quiz start": Row(PAGE_SERVING, lambda w: f"{w.collection.url}quiz/", VERIFIED),
+    "quiz step before starting": Row(
+        PAGE_SERVING, lambda w: f"{w.collection.url}quiz/1/", (L, 403, 403, 302, 302, 302)
+    ),
+    "quiz result before starting": Row(
+        PAGE_SERVING, lambda w: f"{w.collection.url}quiz/result/", (L, 403, 403, 302, 302, 302)
+    ),
+    "start a quiz": Row(
+        PAGE_SERVING, lambda w: f"{w.collection.url}quiz/", (L, 403, 403, 302, 302, 302), "post"
+    ),
+    "specialties": Row("curation:specialties", lambda w: "/specialties/", VERIFIED),
+    "specialty page": Row(
+        "curation:specialty", lambda w: f"/specialties/{w.case.specialty.slug}/", VERIFIED
+    ),
+    "unknown specialty": Row(
+        "curation:specialty", lambda w: "/specialties/no-such-thing/", (L, 403, 403, 404, 404, 404)
+    ),
+    "saved collections": Row("curation:saved", lambda w: "/saved/", VERIFIED),
+    "new saved collection": Row("curation:saved-create", lambda w: "/saved/new/", VERIFIED),
+    "save a case": Row("curation:save-case", lambda w: f"/saved/case/{w.case.pk}/", VERIFIED),
+    "save a held case": Row(
+        "curation:save-case", lambda w: f"/saved/case/{w.held_case.pk}/", OTHERS_OBJECT
+    ),
+    "someone else's saved collection": Row(
+        "curation:saved-detail", lambda w: f"/saved/{w.saved.pk}/", OTHERS_OBJECT
+    ),
+    "remove from someone else's saved collection": Row(
+        "curation:saved-remove",
+        lambda w: f"/saved/{w.saved.pk}/remove/{w.case.pk}/",
+        OTHERS_OBJECT,
+        "post",
+    ),
+    "share someone else's saved collection": Row(
+        "curation:saved-share",
+        lambda w: f"/saved/{w.saved.pk}/share/",
+        OTHERS_OBJECT,
+        "post",
+        lambda w: {"user": w.author.username},
+    ),
+    "unshare someone else's saved collection": Row(
+        "curation:saved-unshare",
+        lambda w: f"/saved/{w.saved.pk}/unshare/{w.author.pk}/",
+        OTHERS_OBJECT,
+        "post",
+    ),
+    "delete someone else's saved collection": Row(
+        "curation:saved-delete", lambda w: f"/saved/{w.saved.pk}/delete/", OTHERS_OBJECT, "post"
+    ),
+    "review queue": Row("curation_review_queue", lambda w: "/admin/review-queue/", ADMIN_EDITORS),
+    "approve from the review queue": Row(
+        "curation_review_decision",
+        lambda w: f"/admin/review-queue/{w.review_state.pk}/approve/",
+        (L, L, L, L, 302, DENIED),
+        "post",
+    ),
+    "outcomes overdue": Row(
+        "curation_overdue_queue", lambda w: "/admin/outcomes-overdue/", ADMIN_EDITORS
+    ),
+    "remind an author": Row(
+        "curation_remind",
+        lambda w: f"/admin/outcomes-overdue/{w.overdue_case.pk}/remind/",
+        (L, L, L, L, 302, DENIED),
+        "post",
+    ),
+    "peer review form": Row(
+        "curation_peer_review", lambda w: f"/admin/peer-review/{w.case.pk}/", ADMIN_EDITORS
+    ),
+    "delete a quarantined image": Row(
+        "media_quarantine:delete",
+        lambda w: f"/admin/media-quarantine/{w.quarantined_instance.item_id}/delete/",
+        (L, L, L, L, 302, DENIED),
+        "post",
+    ),
 }
 
 
@@ -457,6 +535,10 @@ class World:
     quarantined_instance: Any
     notification: Any
     dead_letter: Any
+    collection: Any
+    saved: Any
+    review_state: Any
+    overdue_case: Any
 
 
 def _stored_photo(page, author, status=MediaStatus.READY):
@@ -512,6 +594,16 @@ def _build_world() -> World:
     free_text = discussion.propose(case, author, free_text="Something unusual", rationale="why")
     notification = notifications.notify([author.pk], Event.COMMENT, page_id=case.pk)[0]
     case.refresh_from_db()
+    collection = _collection(case)
+    saved = curation.create_saved_collection(author, "Teaching file")
+    curation.save_case(saved, case, author)
+    submitted = CasePageFactory(owner=author, live=False)
+    submitted.save_revision(user=author)
+    review_state = submitted.get_workflow().start(submitted, author)
+    overdue = CasePageFactory(owner=author, case_mode=CaseMode.OPINION)
+    CasePage.objects.filter(pk=overdue.pk).update(
+        first_published_at=timezone.now() - timezone.timedelta(days=90)
+    )
     return World(
         author=author,
         case=case,
@@ -530,7 +622,20 @@ def _build_world() -> World:
         dead_letter=DeadLetter.objects.create(
             task_path="search.tasks.index_case_task", args=[case.pk], error="KeyError"
         ),
+        collection=collection,
+        saved=saved,
+        review_state=review_state,
+        overdue_case=overdue,
     )
+
+
+def _collection(case):
+    from curation.models import CollectionIndexPage, CollectionItem, CollectionPage
+
+    collection = CollectionPage(title="Chest pain essentials", intro="Five cases.", quiz=True)
+    collection.items = [CollectionItem(case=case, note="Look at the ECG.")]
+    CollectionIndexPage.objects.get().add_child(instance=collection)
+    return collection
 
 
 def _content_type(model) -> int:
@@ -614,6 +719,7 @@ def test_inactive_verified_user_sees_nothing(client, world):
         "/media/file/99999999999999999999/preview/",
         "/notifications/99999999999999999999/open/",
         "/api/v1/cases/99999999999999999999/comments/",
+        "/saved/99999999999999999999/delete/",
     ],
 )
 def test_ids_too_large_for_the_database_are_not_found(client, world, url):

@@ -7,8 +7,8 @@ DOCUMENT_FIELDS = {
     "id", "url", "title", "summary", "history", "findings", "discussion", "learning_points",
     "management", "condition", "condition_synonyms", "differentials", "specialty",
     "body_systems", "modalities", "age_band", "sex", "certainty", "case_mode", "tags",
-    "has_images", "featured", "published_at", "comment_count", "proposal_count", "version",
-    "confirmed_diagnosis", "last_activity_at",
+    "has_images", "featured", "peer_reviewed", "published_at", "comment_count",
+    "proposal_count", "version", "confirmed_diagnosis", "last_activity_at",
 }  # fmt: skip
 
 

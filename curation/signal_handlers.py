@@ -1,0 +1,20 @@
+"""Receivers that only enqueue work once the change has committed."""
+
+from functools import partial
+
+from django.db import transaction
+from wagtail.signals import page_published
+
+
+def home_published(sender, instance, revision=None, **kwargs) -> None:
+    """The featured list is part of the home page: reflect a publish on the cases."""
+    from curation.tasks import sync_featured_task
+
+    user_id = getattr(revision, "user_id", None)
+    transaction.on_commit(partial(sync_featured_task.enqueue, instance.pk, user_id), robust=True)
+
+
+def connect() -> None:
+    from cms.models import HomePage
+
+    page_published.connect(home_published, sender=HomePage, dispatch_uid="curation-home")
