@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cases", "0004_featured_kept_by_curation"),
+        ("cases", "0005_featured_kept_by_curation"),
         ("cms", "0001_initial"),
         ("media_pipeline", "0003_approve_published_media"),
         ("wagtailcore", "0098_apitoken"),

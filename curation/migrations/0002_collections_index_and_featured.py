@@ -111,7 +111,7 @@ def _move_featured_cases(apps, home):
 class Migration(migrations.Migration):
     dependencies = [
         ("curation", "0001_initial"),
-        ("cases", "0004_featured_kept_by_curation"),
+        ("cases", "0005_featured_kept_by_curation"),
         ("cms", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]

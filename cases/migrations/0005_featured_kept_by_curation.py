@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0003_markdown_sections"),
+        ("cases", "0004_case_form_draft"),
     ]
 
     operations = [
