@@ -140,7 +140,7 @@ class SearchRequest:
         ``page`` (default 1) and ``page_size`` (default ``CASEBOOK_SEARCH["PAGE_SIZE"]``,
         clamped to 1..``MAX_PAGE_SIZE``): positive integers. Facet parameters (names in
         ``FACET_FIELDS``) may repeat; unknown parameters are ignored. Raises
-        ``InvalidSearch`` for a sort or page that is not valid.
+        ``InvalidSearch`` for a sort, page or true/false filter that is not valid.
         """
         raw_q = _first(params, "q")
         q = clean_query(raw_q)
@@ -156,7 +156,7 @@ class SearchRequest:
         for name in FACET_FIELDS:
             values = _clean_values(_all(params, name))
             if name in BOOLEAN_FACETS:  # one spelling, so facet values show as selected
-                values = tuple(dict.fromkeys(_canonical_boolean(value) for value in values))
+                values = tuple(dict.fromkeys(_canonical_boolean(value, name) for value in values))
             if values:
                 filters[name] = values
         return cls(
@@ -409,9 +409,11 @@ def _positive_int(raw: str, name: str, *, default: int) -> int:
     return int(raw)
 
 
-def _canonical_boolean(value: str) -> str:
+def _canonical_boolean(value: str, name: str) -> str:
     flag = _BOOLEAN_VALUES.get(value.lower())
-    return value if flag is None else str(flag).lower()
+    if flag is None:
+        raise InvalidSearch(f"{name} must be true or false.")
+    return str(flag).lower()
 
 
 def _clean_values(values: list[str]) -> tuple[str, ...]:

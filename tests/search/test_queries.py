@@ -63,8 +63,14 @@ def test_reads_repeated_facet_values_and_ignores_unknown_keys():
 
 
 def test_boolean_facets_get_one_spelling():
-    req = SearchRequest.from_params({"has_images": ["1", "TRUE"], "featured": "maybe"})
-    assert req.filters == {"has_images": ("true",), "featured": ("maybe",)}
+    req = SearchRequest.from_params({"has_images": ["1", "TRUE"], "featured": "0"})
+    assert req.filters == {"has_images": ("true",), "featured": ("false",)}
+
+
+@pytest.mark.parametrize("value", ["maybe", "319", "yes please"])
+def test_a_true_false_filter_takes_only_true_or_false(value):
+    with pytest.raises(InvalidSearch, match="^featured must be true or false.$"):
+        SearchRequest.from_params({"featured": [value]})
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "１", "9999999999"])
