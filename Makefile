@@ -27,13 +27,14 @@ install: $(VENV)/.installed ## Create .venv and install Casebook
 
 install-test: $(VENV)/.installed-test ## Install Casebook with its test tools
 
-run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000 with a task worker
+run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000 with a task worker and the scheduler
 	$(PY) manage.py migrate --noinput
 	CASEBOOK_DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py seed_demo
 	@echo "Demo logins (password: $(DEMO_PASSWORD)): demo-editor, demo-clinician (verified), demo-pending, demo-moderator"
 	$(PY) manage.py resume_uploads --minutes 0
-	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
 	$(PY) manage.py db_worker --queue-name default & worker=$$!; \
+	$(PY) manage.py run_periodic_jobs & scheduler=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 serve-production: install ## Production settings from the environment: collectstatic, then gunicorn

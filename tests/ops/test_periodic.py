@@ -38,7 +38,12 @@ def only_job(monkeypatch):
 
 def test_the_apps_register_their_jobs():
     names = {job.name for job in periodic.jobs()}
-    assert {"replay-search-outbox", "clean-expired-uploads"} <= names
+    assert {
+        "replay-search-outbox",
+        "clean-expired-uploads",
+        "send-daily-digests",
+        "send-outcome-reminders",
+    } <= names
 
 
 def test_the_operations_doc_lists_every_job_with_its_interval():
