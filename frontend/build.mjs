@@ -2,7 +2,7 @@
 // `make run` needs no Node). Deterministic: the same lockfile gives the same bytes,
 // which CI checks with `make assets-check`.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,7 +32,10 @@ const result = await build({
 const workers = join(modules, "dwv", "dist", "assets", "workers");
 for (const name of readdirSync(workers).sort()) {
   if (name.endsWith(".min.js")) {
-    copyFileSync(join(workers, name), join(dwvOut, "assets", "workers", name));
+    // Without the source-map comment: the maps are not shipped, and the production static
+    // storage (WhiteNoise's manifest) refuses a file that names one it cannot find.
+    const code = readFileSync(join(workers, name), "utf8").replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n");
+    writeFileSync(join(dwvOut, "assets", "workers", name), code);
   }
 }
 

@@ -27,6 +27,7 @@ def case(doc_id: int, condition: str, **fields: Any) -> dict[str, Any]:
         "tags": [],
         "has_images": False,
         "featured": False,
+        "peer_reviewed": False,
         "published_at": f"2026-01-{doc_id:02d}T09:00:00+00:00",
         "comment_count": 0,
         "proposal_count": 0,

@@ -116,7 +116,7 @@ def test_each_filter(backend, facet, value, expected_ids):
 
 def test_unknown_facet_values_match_nothing(backend):
     assert search(backend, specialty=["Astrology"]).total == 0
-    assert search(backend, featured=["maybe"]).total == 0
+    assert search(backend, modalities=["Telepathy"]).total == 0
 
 
 def test_highlights_are_escaped_and_marked(backend):
