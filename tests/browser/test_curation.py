@@ -5,8 +5,7 @@ takes the quiz. Debian's Chromium through Playwright, at a phone's width for the
 """
 
 import datetime
-import os
-import shutil
+import re
 
 import pytest
 from django.test import Client
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from curation.models import CollectionPage, WeeklyCase
 from curation.models.featured import monday_of
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import (
     CasePageFactory,
     ConditionFactory,
@@ -22,35 +22,17 @@ from tests.factories import (
     make_editor,
 )
 
-CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
-playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"no Chromium at {CHROMIUM}"),
 ]
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls made here
-    # between browser steps are ordinary blocking calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],  # fmt: skip
-        )
-        yield browser
-        browser.close()
+def browser(chromium):
+    """The session's Chromium (tests/browser/conftest.py): one Playwright per process."""
+    return chromium
 
 
 def signed_in(browser, live_server, user, width=1280):
@@ -107,7 +89,10 @@ def test_editor_curates_and_a_clinician_learns(browser, live_server):
     # ... schedules next week's case of the week ...
     next_week = monday_of(timezone.localdate()) + datetime.timedelta(weeks=1)
     admin.goto(f"{live_server.url}/admin/snippets/curation/weeklycase/add/")
-    admin.locator("input[name=week_starting]").fill(next_week.isoformat())
+    # Set without focusing the field: its date picker would cover the page chooser.
+    admin.locator("input[name=week_starting]").evaluate(
+        "(field, value) => { field.value = value; }", next_week.isoformat()
+    )
     choose_case(admin, stroke.title)
     admin.get_by_role("button", name="Save").first.click()
     admin.wait_for_load_state()
@@ -118,6 +103,10 @@ def test_editor_curates_and_a_clinician_learns(browser, live_server):
     admin.goto(f"{live_server.url}/admin/pages/add/curation/collectionpage/{index.pk}/")
     admin.locator("input[name=title]").fill("Cannot-miss headaches")
     admin.locator("textarea[name=intro]").fill("Headaches that must not be missed.")
+    admin.get_by_role("button", name=re.compile(r"^Choose .*specialty", re.I)).click()
+    modal = admin.locator(".modal-content")
+    modal.get_by_role("link", name="Neurology").click()
+    modal.wait_for(state="detached")
     admin.locator("input[name=quiz]").check()
     for case in (thunderclap, stroke):
         admin.get_by_role("button", name="Add case").click()
@@ -161,7 +150,8 @@ def test_editor_curates_and_a_clinician_learns(browser, live_server):
     phone.get_by_role("link", name="See your score").click()
     score = phone.locator(".cb-score").inner_text()
     assert score.startswith("1 of 2")
-    phone.screenshot(path=os.environ.get("CASEBOOK_SCREENSHOT", "/dev/null"), full_page=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "quiz-score.png"), full_page=True)
 
     colleague_page = signed_in(browser, live_server, colleague)
     colleague_page.goto(f"{live_server.url}/saved/")
