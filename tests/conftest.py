@@ -50,3 +50,35 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+#: Each database's rows from data migrations (roles, the site tree), as Django serialized them
+#: when it created the test database.
+_SERIALIZED_CONTENTS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's set-up, then a copy of the serialized rows (``attach_serialized_rows``)."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED_CONTENTS[alias] = contents
+
+
+def attach_serialized_rows() -> None:
+    """Give this context's connection objects the rows Django serialized at set-up.
+
+    ``serialized_rollback`` brings the data-migration rows (roles, the site tree) back after
+    the previous test's flush from an attribute of the connection object, and
+    ``django.db.connections`` is context-local: once Playwright's sync API runs its event loop
+    in this thread, tests get new connection objects without it, Django restores nothing and
+    every later transactional test has lost the roles. The browser fixture calls this."""
+    from django.db import connections
+
+    for alias, contents in _SERIALIZED_CONTENTS.items():
+        connection = connections[alias]
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import attach_serialized_rows
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +84,7 @@ def chromium():
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )
+            attach_serialized_rows()  # new connection objects from here on: see there
             yield browser
             browser.close()
     finally:
