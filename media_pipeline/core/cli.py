@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from media_pipeline.core.archive import DistinctNames
 from media_pipeline.core.dicom.anonymise import MAX_SHIFT_DAYS, MIN_SHIFT_DAYS, CaseContext
 from media_pipeline.core.dicom.validate import read_dicom
 from media_pipeline.core.errors import MediaRejected
@@ -53,21 +54,25 @@ def anonymise_tree(
 ) -> list[dict]:
     """Process every file under ``in_dir`` as one case; return the report entries."""
     report = []
+    # One namespace per run: "a/x.dcm" in the folder and member "x.dcm" of "a.zip", or "x.heic"
+    # (written as "x.jpg") next to "x.jpg", must not land on one output path.
+    names = DistinctNames()
     for name, path in input_files(in_dir):
         if name.lower().endswith(".zip"):
             outcomes = process_zip(name, str(path), ctx)
         else:
             outcomes = [process_file(name, path.read_bytes(), ctx)]
         for outcome in outcomes:
-            report.append(_settle(outcome, out_dir, quarantine))
+            report.append(_settle(outcome, out_dir, quarantine, names))
     return report
 
 
-def _settle(outcome: Outcome, out_dir: Path, quarantine: Path | None) -> dict:
+def _settle(outcome: Outcome, out_dir: Path, quarantine: Path | None, names: DistinctNames) -> dict:
     status, reason, output = outcome.outcome, outcome.reason, outcome.output_name
     if status == QUARANTINED and quarantine is None:
         status, reason, output = REJECTED, f"{reason}{NO_QUARANTINE}", None
     if output is not None:
+        output = names.claim(output)
         target = (quarantine if status == QUARANTINED else out_dir) / output
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(outcome.data)

@@ -91,7 +91,7 @@ def process_zip(
         except MediaRejected as exc:
             yield Outcome(name, REJECTED, exc.reason, None, None, "archive")
             return
-        input_name = f"{name}/{member.name}"
+        input_name = f"{name}/{member.original or member.name}"
         kind = "photo" if is_photo_name(member.name) else "dicom"
         if member.rejected:
             yield Outcome(input_name, REJECTED, member.rejected, None, None, kind)
