@@ -1,4 +1,5 @@
-"""Command line: ``python -m media_pipeline.core anonymise|render IN_DIR OUT_DIR``.
+"""Command line: ``python -m media_pipeline.core anonymise|render IN_DIR OUT_DIR``,
+``check-text FILE`` and ``find-text IN_FILE``.
 
 ``anonymise`` treats every file under IN_DIR as one case (one UID and date mapping), writes
 accepted files to OUT_DIR at the same relative path (zip members under the zip's name without
@@ -6,6 +7,10 @@ accepted files to OUT_DIR at the same relative path (zip members under the zip's
 reports every input. ``render`` writes ``<name>.thumbnail.webp``, ``<name>.preview.webp`` and,
 for multi-frame images, ``<name>.frames/NNNN.webp``. Both exit 0 when every input got an
 outcome and 2 on an internal error. Messages never include values read from the inputs.
+
+``check-text`` reads UTF-8 text from FILE (``-`` for standard input) and prints a JSON list of
+likely identifiers, each ``{"kind", "start", "end", "text"}`` (offsets in characters); it exits
+1 when there is a finding, 0 when there is none, 2 when the input cannot be read.
 """
 
 import argparse
@@ -124,12 +129,16 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("in_dir", type=Path)
     render.add_argument("out_dir", type=Path)
     render.add_argument("--report", type=Path, help="write the JSON report here")
+    check = verbs.add_parser("check-text", help="find likely identifiers in text")
+    check.add_argument("file", help="a UTF-8 text file, or - for standard input")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     args = build_parser().parse_args(argv)
+    if args.verb == "check-text":
+        return check_text(args.file)
     if not args.in_dir.is_dir():
         sys.stderr.write(f"error: {args.in_dir} is not a directory\n")
         return 2
@@ -149,3 +158,21 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sys.stdout.write(text + "\n")
     return 0
+
+
+def check_text(source: str) -> int:
+    """Print the findings in ``source`` (a path or ``-``) as JSON; 1 if any, 0 if none."""
+    from media_pipeline.core.privacy.text import find_identifiers
+
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        text = data.decode("utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"error: cannot read {source}: {exc.strerror or type(exc).__name__}\n")
+        return 2
+    except UnicodeDecodeError as exc:
+        sys.stderr.write(f"error: {source} is not UTF-8 text (byte {exc.start})\n")
+        return 2
+    findings = [finding.as_dict() for finding in find_identifiers(text)]
+    sys.stdout.write(json.dumps(findings, ensure_ascii=False, indent=2) + "\n")
+    return 1 if findings else 0
