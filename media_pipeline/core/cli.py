@@ -11,6 +11,11 @@ outcome and 2 on an internal error. Messages never include values read from the 
 ``check-text`` reads UTF-8 text from FILE (``-`` for standard input) and prints a JSON list of
 likely identifiers, each ``{"kind", "start", "end", "text"}`` (offsets in characters); it exits
 1 when there is a finding, 0 when there is none, 2 when the input cannot be read.
+
+``find-text`` reads burned-in text in a DICOM file (every frame, or 24 evenly spaced frames
+of a longer clip) or a photo, and prints a JSON list of boxes ``{"frame", "x", "y", "width",
+"height", "text", "confidence"}`` in pixels of the image as displayed; it exits 1 when text
+is found, 0 when none, 2 when the file cannot be read or OCR is not available here.
 """
 
 import argparse
@@ -30,6 +35,7 @@ from media_pipeline.core.pipeline import (
     QUARANTINED,
     REJECTED,
     Outcome,
+    check_pixels,
     is_photo_name,
     process_file,
     process_zip,
@@ -68,7 +74,7 @@ def anonymise_tree(
         else:
             outcomes = [process_file(name, path.read_bytes(), ctx)]
         for outcome in outcomes:
-            report.append(_settle(outcome, out_dir, quarantine, names))
+            report.append(_settle(check_pixels(outcome), out_dir, quarantine, names))
     return report
 
 
@@ -131,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--report", type=Path, help="write the JSON report here")
     check = verbs.add_parser("check-text", help="find likely identifiers in text")
     check.add_argument("file", help="a UTF-8 text file, or - for standard input")
+    find = verbs.add_parser("find-text", help="find burned-in text in an image")
+    find.add_argument("file", type=Path, help="a DICOM file or a photo")
     return parser
 
 
@@ -139,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.verb == "check-text":
         return check_text(args.file)
+    if args.verb == "find-text":
+        return find_text(args.file)
     if not args.in_dir.is_dir():
         sys.stderr.write(f"error: {args.in_dir} is not a directory\n")
         return 2
@@ -176,3 +186,33 @@ def check_text(source: str) -> int:
     findings = [finding.as_dict() for finding in find_identifiers(text)]
     sys.stdout.write(json.dumps(findings, ensure_ascii=False, indent=2) + "\n")
     return 1 if findings else 0
+
+
+def find_text(path: Path) -> int:
+    """Print the text boxes OCR finds in the image at ``path``; 1 if any, 0 if none."""
+    from media_pipeline.core.photos import load_photo
+    from media_pipeline.core.privacy.scan import scan_dataset, scan_image
+
+    try:
+        data = path.read_bytes()
+        if is_photo_name(path.name):
+            image, _ = load_photo(data)
+            import numpy as np
+
+            result = scan_image(np.asarray(image.convert("RGB")))
+        else:
+            result = scan_dataset(read_dicom(data), at_risk=True)
+    except OSError as exc:
+        sys.stderr.write(f"error: cannot read {path}: {exc.strerror or type(exc).__name__}\n")
+        return 2
+    except MediaRejected as exc:
+        sys.stderr.write(f"error: {path}: {exc.reason}\n")
+        return 2
+    if result.problem or result.failed:
+        sys.stderr.write(f"error: {result.note()}\n")
+        return 2
+    if result.frames_read < result.frame_count:
+        sys.stderr.write(f"note: {result.note()}\n")
+    boxes = [box.as_dict() for box in result.boxes]
+    sys.stdout.write(json.dumps(boxes, ensure_ascii=False, indent=2) + "\n")
+    return 1 if boxes else 0
