@@ -11,6 +11,7 @@ The verdict never releases anything: an engine that is missing or fails is repor
 caller keeps at-risk images in quarantine.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,16 +58,22 @@ class PixelScan:
         )
         if not self.boxes:
             return f"OCR found no text{sampled}."
-        places = len(self.boxes)
+        places = len(proposals(self.boxes))
         return f"OCR found text in {places} place{'s' if places != 1 else ''}{sampled}."
 
 
 # Overlays write names the DICOM way ("JONES^MARY") or as "JONES, MARY", and IDs without a
 # label: rules the prose checker has no reason to know.
+# OCR often reads the caret as "*" or "4": "JONES*MARY", "SMITH4JOHN".
+DICOM_NAME = re.compile(r"\b[A-Z][A-Z'-]+[\^*4][A-Z][A-Z'-]+\b")
+
+
 def overlay_identifier_kinds(text: str) -> list[str]:
     kinds = [finding.kind for finding in find_identifiers(text)]
     words = text.replace("^", " ^ ").split()
-    if "^" in text and any(word.isalpha() and len(word) > 1 for word in words):
+    if DICOM_NAME.search(text) or (
+        "^" in text and any(word.isalpha() and len(word) > 1 for word in words)
+    ):
         kinds.append("name")
     upper_pair = [w.rstrip(",") for w in text.split()[:3]]
     if (
@@ -75,7 +82,7 @@ def overlay_identifier_kinds(text: str) -> list[str]:
         and all(w.isalpha() and w.isupper() and len(w) > 1 for w in upper_pair[:2])
     ):
         kinds.append("name")
-    if any(sum(c.isdigit() for c in word) >= 6 for word in text.split()):
+    if any(word.isalnum() and sum(c.isdigit() for c in word) >= 6 for word in text.split()):
         kinds.append("record_number")
     if any(word.upper().strip(":.") in ("DOB", "MRN", "NHS", "PATIENT", "NAME") for word in words):
         kinds.append("record_number")
