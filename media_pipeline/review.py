@@ -118,7 +118,9 @@ def _log(item: MediaItem, action: str, editor, **data) -> None:
 def found_nothing(item: MediaItem) -> bool:
     """Whether the automatic check ran on every image of ``item`` and found nothing, so the
     editor may release it in one click after looking."""
-    return not item.proposals and item.scan_note.startswith(("OCR found no text", "No face"))
+    note = item.scan_note
+    face_ok = item.kind != MediaKind.PHOTO or note.startswith("No face found.")
+    return not item.proposals and face_ok and "OCR found no text" in note
 
 
 def _still_quarantined(item: MediaItem, remaining: list[dict]) -> None:
