@@ -34,7 +34,7 @@ def test_named_ultrasound_is_redacted_in_one_click(client, author, case, media_e
     assert item.status == MediaStatus.QUARANTINED
     assert len(item.proposals) == 1
     page = review(client, item).content.decode()
-    assert 'class="proposal proposal-ocr"' in page
+    assert 'class="redaction-proposal redaction-proposal-ocr"' in page
     assert "OCR found text in 1 place" in page
     rectangles = prefilled_rectangles(page)
     assert rectangles.count(",") == 3

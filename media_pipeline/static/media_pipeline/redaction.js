@@ -1,5 +1,5 @@
 // Proposed boxes are in image pixels; place them over the preview in percent of its size.
-document.querySelectorAll(".proposal").forEach((box) => {
+document.querySelectorAll(".redaction-proposal").forEach((box) => {
   const img = box.parentElement.querySelector("img");
   const w = Number(img.dataset.width), h = Number(img.dataset.height);
   box.style.left = (100 * box.dataset.x / w) + "%";
