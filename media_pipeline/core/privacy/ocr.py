@@ -221,6 +221,7 @@ def text_candidates(
     if strokes is None:
         strokes = _standing_out(grey)
     found += _line_components(strokes, min_fill=0.3, gap=15)
+    found += _line_components(_thin_strokes(grey), min_fill=0.3, gap=11)
     if bands is not None:
         found = [c for c in found if any(_overlaps(c[:4], band) for band in bands)]
     found.sort(key=lambda c: -c[4])
@@ -269,6 +270,18 @@ def _standing_out(grey: np.ndarray) -> np.ndarray:
     variance = cv2.boxFilter(squares * weight, -1, window) / total - mean * mean
     spread = np.sqrt(np.maximum(variance, 0))
     return (np.abs(values - mean) > np.maximum(3 * spread, 24)).astype(np.uint8)
+
+
+def _thin_strokes(grey: np.ndarray) -> np.ndarray:
+    """Bright or dark strokes thinner than 7 pixels (top-hat and black-hat): letters drawn
+    across structures of any brightness, which a neighbourhood's statistics miss where the
+    neighbourhood straddles an edge (lung and body)."""
+    import cv2
+
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7))
+    bright = cv2.morphologyEx(grey, cv2.MORPH_TOPHAT, kernel)
+    dark = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, kernel)
+    return ((bright >= 64) | (dark >= 64)).astype(np.uint8)
 
 
 def _mostly_inside(a, b) -> bool:
