@@ -1,6 +1,8 @@
 """The text check on case drafts: highlights with kinds, one-click "not an identifier",
 submission blocked while a finding is open, and the editor's view of it all."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from wagtail.models import WorkflowState
@@ -118,7 +120,7 @@ def test_every_text_of_a_case_is_checked(client):
         client,
         title="Collapse on 4 May 2023",
         summary="Fall at 12 Acacia Avenue.",
-        differential_text="Seen by Dr Patel",
+        differentials="Pneumothorax\nSeen by Dr Patel",
         tag_text="jo@example.com",
     )
     draft = page.get_latest_revision_as_object()
@@ -181,3 +183,13 @@ def test_check_texts_for_comments_honours_posted_confirmations():
     confirmed = identifiers.parse_confirmations([findings[2].key, "bogus", "date:"])
     again = identifiers.check_texts({"body": LEAKY}, confirmed)
     assert [f.kind for f in identifiers.unconfirmed(again)] == ["date", "nhs_number"]
+
+
+def test_each_one_click_form_carries_the_csrf_token(client):
+    _, page = draft_with(client, history=LEAKY)
+
+    edit = client.get(f"/contribute/{page.pk}/edit/").content.decode()
+
+    forms = re.findall(r'<form method="post" action="[^"]*not-an-identifier/">(.*?)</form>', edit)
+    assert len(forms) == 3
+    assert all(re.search(r'name="csrfmiddlewaretoken" value="\w{20,}"', form) for form in forms)
