@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 DEMO_PASSWORD ?= $(or $(CASEBOOK_DEMO_PASSWORD),casebook-demo-2026)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run test test-fast lint format check services-up services-down bench \
+.PHONY: help install install-test run test test-fast lint format check services-up services-down bench ocr \
 	serve-production worker scheduler restore-drill bench-load bench-faults assets assets-check
 
 help: ## List the targets
@@ -27,7 +27,10 @@ install: $(VENV)/.installed ## Create .venv and install Casebook
 
 install-test: $(VENV)/.installed-test ## Install Casebook with its test tools
 
-run: install ## Migrate, seed the demo and serve http://127.0.0.1:8000 with a task worker and the scheduler
+ocr: ## Install Tesseract's English data (Debian) for OCR of burned-in text, where missing
+	@bash scripts/install_ocr.sh
+
+run: install ocr ## Migrate, seed the demo and serve http://127.0.0.1:8000 with a task worker and the scheduler
 	$(PY) manage.py migrate --noinput
 	CASEBOOK_DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py seed_demo
 	@echo "Demo logins (password: $(DEMO_PASSWORD)): demo-editor, demo-clinician (verified), demo-pending, demo-moderator"
@@ -49,10 +52,10 @@ worker: install ## One task worker: RQ when TASKS_REDIS_URL is set, else the dat
 scheduler: install ## Enqueue the periodic jobs when due (run one or more)
 	$(PY) manage.py run_periodic_jobs
 
-test: install-test ## Start the services the suite needs, run every test, stop the services
+test: install-test ocr ## Start the services the suite needs, run every test, stop the services
 	PY=$(PY) bash scripts/run_tests.sh
 
-test-fast: install-test ## Only the fast tests that need no service
+test-fast: install-test ocr ## Only the fast tests that need no service
 	$(PY) -m pytest -q -m "not postgres and not elasticsearch and not s3 and not browser and not slow"
 
 lint: install-test ## ruff check and ruff format --check

@@ -3,7 +3,9 @@
 The services' own refusals map to their statuses: ``ValidationError`` 400,
 ``PermissionDenied`` 403, ``Http404`` 404, ``discussion.services.Conflict`` 409,
 ``discussion.limits.RateLimited`` 429. Invalid request fields add
-``"fields": {"name": ["message", ...]}``.
+``"fields": {"name": ["message", ...]}``. A post held for a possible patient identifier
+(``discussion.text.PossibleIdentifiers``) adds ``"findings"``: each with ``field``, ``kind``,
+``start``, ``end``, ``text`` and the ``key`` to send in ``not_identifiers`` when it is not one.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -49,11 +51,25 @@ def _as_api_exception(exc: Exception) -> Exception:
 
 def exception_handler(exc, context):
     """DRF's handler (status, ``WWW-Authenticate``, rollback) with our body."""
+    findings = getattr(exc, "findings", None)
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = error_body(exc.detail)
+        if findings:
+            response.data["findings"] = [_finding(finding) for finding in findings]
     return response
+
+
+def _finding(finding) -> dict:
+    return {
+        "field": finding.field,
+        "kind": finding.kind,
+        "start": finding.start,
+        "end": finding.end,
+        "text": finding.text,
+        "key": finding.key,
+    }
 
 
 def error_body(detail) -> dict:

@@ -10,6 +10,7 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from wagtail.models import Page, WorkflowState
 
+from .identifiers import require_no_open_findings
 from .models import (
     CaseConsent,
     CaseDifferential,
@@ -149,6 +150,7 @@ def submit_for_review(page: CasePage, user, consent_basis: str) -> WorkflowState
     current = page.current_workflow_state
     if current and current.status == WorkflowState.STATUS_IN_PROGRESS:
         raise ValidationError("This case is already awaiting review.")
+    require_no_open_findings(page)
     if current and current.status == WorkflowState.STATUS_NEEDS_CHANGES:
         record_consent(page, user, consent_basis)
         current.resume(user)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<id:page_id>/autosave/", views.case_autosave, name="autosave"),
     path("<id:page_id>/preview/", views.case_preview, name="preview"),
     path("<id:page_id>/submit/", views.case_submit, name="submit"),
+    path("<id:page_id>/not-an-identifier/", views.not_identifier, name="not_identifier"),
     path("conditions/", views.condition_lookup, name="conditions"),
 ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import identifiers, services
 from .access import require_case_access
 from .forms import SECTIONS, CaseForm, SubmitForm
 from .models import CasePage, Condition
@@ -98,7 +98,16 @@ def case_edit(request, page_id: int):
             return redirect("cases:edit", page_id=page.pk)
     status, message = services.author_status(page)
     context = _form_context(request, form, page, unsaved, status=status, status_message=message)
+    context.update(_identifier_context(page))
     return TemplateResponse(request, "cases/case_form.html", context)
+
+
+def _identifier_context(page: CasePage) -> dict:
+    """The privacy check of the latest version, for the edit and submit pages."""
+    return {
+        "identifier_check": identifiers.check_case(page),
+        "identifier_confirm_url": reverse("cases:not_identifier", args=[page.pk]),
+    }
 
 
 #: The fields autosave keeps: those of the case form.
@@ -134,6 +143,26 @@ def case_autosave(request, page_id: int | None = None):
 
 
 @require_case_access
+@require_POST
+def not_identifier(request, page_id: int):
+    """One click: a finding of the text check is not an identifier (``key``), or an uploaded
+    file's name held none (``file``); ``action=undo`` takes a confirmation back."""
+    page = _own_case(request, page_id)
+    try:
+        if "file" in request.POST:
+            identifiers.confirm_file_names(page, request.user, int(request.POST["file"]))
+        elif request.POST.get("action") == "undo":
+            identifiers.withdraw_confirmation(page, request.POST.get("key", ""))
+        else:
+            identifiers.confirm_not_identifier(page, request.user, request.POST.get("key", ""))
+    except (ValidationError, ValueError) as exc:
+        message = exc.messages[0] if isinstance(exc, ValidationError) else "Not a file number."
+        context = {"page": page, "message": message}
+        return TemplateResponse(request, "cases/identifier_refused.html", context, status=400)
+    return redirect(reverse("cases:edit", args=[page.pk]) + "#identifier-check")
+
+
+@require_case_access
 def case_preview(request, page_id: int):
     page = _own_case(request, page_id)
     draft = page.get_latest_revision_as_object()
@@ -155,7 +184,8 @@ def case_submit(request, page_id: int):
         else:
             messages.success(request, "Submitted. An editor will review your case.")
             return redirect("cases:mine")
-    return TemplateResponse(request, "cases/case_submit.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, **_identifier_context(page)}
+    return TemplateResponse(request, "cases/case_submit.html", context)
 
 
 @require_case_access

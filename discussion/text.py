@@ -3,6 +3,10 @@
 Posts use the same Markdown subset as case text (``cases.markup``: no raw HTML, no
 ``javascript:`` or ``data:`` links). Mentions are ``@username`` or ``@[Display Name]`` of an
 existing user who may see cases; anything else stays plain text.
+
+Every post is checked for likely patient identifiers (issue 12) with the checker case drafts
+use (``cases.identifiers``): a finding the author has not confirmed as "not an identifier"
+holds the post back, unwritten, with each finding named so that the author can fix it.
 """
 
 import html
@@ -17,6 +21,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import User, Verification
 from accounts.roles import EDITOR, MODERATOR
+from cases.identifiers import TextFinding, check_texts, parse_confirmations, unconfirmed
 from cases.markup import render_markdown
 
 MENTION = re.compile(
@@ -109,3 +114,41 @@ def render_post(text: str, mentions: Iterable[Mention]) -> str:
         span = f'<span class="mention">{html.escape(mention.label)}</span>'
         rendered = re.sub(rf"(?<![\w@]){re.escape(escaped)}(?![\w\]])", span, rendered)
     return rendered
+
+
+class PossibleIdentifiers(ValidationError):
+    """A post holds text that looks like a patient identifier, not confirmed otherwise by its
+    author. ``findings`` are the open ``TextFinding``; nothing was written."""
+
+    def __init__(self, findings: list[TextFinding]):
+        self.findings = findings
+        named = "; ".join(
+            f"“{finding.text}” in {finding.field_label.lower()} looks like {finding.label}"
+            for finding in findings
+        )
+        super().__init__(
+            f"Not posted, because it may identify the patient: {named}. Remove or change it and "
+            "post again; if it is not an identifier, confirm that and post again.",
+            code="possible_identifier",
+        )
+
+
+def require_no_identifiers(
+    texts: dict[str, str],
+    labels: dict[str, str],
+    not_identifiers: Iterable[str] = (),
+    mentions: Iterable[Mention] = (),
+) -> None:
+    """Raise ``PossibleIdentifiers`` when a text (name -> text, ``labels`` name -> label)
+    holds a finding not in ``not_identifiers`` (``kind:text`` keys the author confirmed).
+
+    Resolved @mentions name colleagues, not the patient, and are not checked.
+    """
+    masked = {}
+    for name, text in texts.items():
+        for mention in mentions:
+            text = text.replace(mention.raw, " " * len(mention.raw))
+        masked[name] = text
+    findings = unconfirmed(check_texts(masked, parse_confirmations(not_identifiers), labels))
+    if findings:
+        raise PossibleIdentifiers(findings)

@@ -3,7 +3,9 @@ flag; the unanswered list. Every write is a POST with CSRF, checks access throug
 ``discussion.permissions`` and calls ``discussion.services``.
 
 A refused write answers with its reason: on the case page for a short one, or on a page of
-its own that keeps what the user typed (a 400, 403, 404, 409 or 429, never a 500).
+its own that keeps what the user typed (a 400, 403, 404, 409 or 429, never a 500). A post
+held for a possible patient identifier comes back as its form, editable, with each finding
+highlighted and a one-click "Not an identifier" that posts it again.
 """
 
 from django.contrib import messages
@@ -33,6 +35,7 @@ from discussion.permissions import (
 )
 from discussion.services.follows import is_following, mark_seen
 from discussion.services.proposals import condition_named
+from discussion.text import PossibleIdentifiers
 
 
 def _back(page, anchor: str = "discussion"):
@@ -42,6 +45,23 @@ def _back(page, anchor: str = "discussion"):
 def _refused(request, status: int, message: str, page=None, form=None, title="Not posted"):
     context = {"message": message, "page": page, "form": form, "title": title}
     return TemplateResponse(request, "discussion/refused.html", context, status=status)
+
+
+def _held(request, exc: PossibleIdentifiers, page, form):
+    """The post again, editable, with its findings: nothing was written."""
+    context = {
+        "message": _errors(exc),
+        "page": page,
+        "form": form,
+        "findings": exc.findings,
+        "confirmed": _not_identifiers(request),
+    }
+    return TemplateResponse(request, "discussion/identifier_check.html", context, status=400)
+
+
+def _not_identifiers(request) -> list[str]:
+    """The ``kind:text`` keys the author confirmed as not identifiers in this post."""
+    return request.POST.getlist("not_identifier")
 
 
 def _errors(exc: ValidationError) -> str:
@@ -66,6 +86,10 @@ def _write(request, page, action, run, form=None, anchor="discussion", done=""):
         result = run()
     except RateLimited as exc:
         return _refused(request, 429, exc.message, page, form)
+    except PossibleIdentifiers as exc:
+        if form is None:
+            return _refused(request, 400, _errors(exc), page)
+        return _held(request, exc, page, form)
     except ValidationError as exc:
         return _refused(request, 400, _errors(exc), page, form)
     except PermissionDenied as exc:
@@ -94,7 +118,9 @@ def post_comment(request, page_id: int):
         request,
         page,
         "comment",
-        lambda: services.add_comment(page, request.user, form.cleaned_data["body"], parent),
+        lambda: services.add_comment(
+            page, request.user, form.cleaned_data["body"], parent, _not_identifiers(request)
+        ),
         form,
         anchor=lambda comment: f"comment-{comment.pk}",
     )
@@ -112,7 +138,9 @@ def edit_comment(request, comment_id: int):
             request,
             comment.page,
             "",
-            lambda: services.edit_comment(comment, request.user, form.cleaned_data["body"]),
+            lambda: services.edit_comment(
+                comment, request.user, form.cleaned_data["body"], _not_identifiers(request)
+            ),
             form,
             anchor=f"comment-{comment.pk}",
             done="Comment updated.",
@@ -168,6 +196,7 @@ def post_proposal(request, page_id: int):
             condition=condition_named(typed) if typed.strip() else None,
             free_text=typed,
             rationale=form.cleaned_data.get("rationale", ""),
+            not_identifiers=_not_identifiers(request),
         ),
         form,
         anchor=lambda proposal: f"proposal-{proposal.pk}",
@@ -209,6 +238,7 @@ def confirm_diagnosis(request, page_id: int):
                 certainty=form.cleaned_data["certainty"],
                 condition=condition_named(typed) if typed.strip() else None,
                 free_text=typed,
+                not_identifiers=_not_identifiers(request),
             ),
             form,
             anchor="confirmed-diagnosis",

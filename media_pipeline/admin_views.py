@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cms.admin_queues import QueueFilter, run_queue
 from media_pipeline import approval, review
 from media_pipeline.core.errors import MediaRejected
-from media_pipeline.forms import RedactionForm, ReleaseForm, WithdrawForm
+from media_pipeline.forms import KeepForm, RedactionForm, ReleaseForm, WithdrawForm
 from media_pipeline.models import MediaItem
 from media_pipeline.storage import StorageUnavailable
 
@@ -58,26 +58,56 @@ def delete_item(request, item_id: int):
 
 @require_http_methods(["GET", "POST"])
 def review_item(request, item_id: int):
-    """Show one quarantined item; redact it with rectangles or release it as it is."""
+    """Show one quarantined item with the boxes the automatic checks propose; redact them
+    (one click to accept, or adjust), or release the item as it is.
+
+    Release takes one click when the checks ran and found nothing, a ticked confirmation when
+    they could not run, and a reason when they found a face or text.
+    """
     _require_editor(request)
     item = get_object_or_404(MediaItem.objects.quarantined().select_related("page"), pk=item_id)
     action = request.POST.get("action") if request.method == "POST" else None
-    redaction = RedactionForm(request.POST if action == "redact" else None)
+    redaction = RedactionForm.for_item(item, request.POST if action == "redact" else None)
     release = ReleaseForm(request.POST if action == "release" else None)
+    keep = KeepForm(request.POST if action == "keep" else None)
+    clean = review.found_nothing(item)
     if action == "redact" and redaction.is_valid():
         try:
-            review.redact_item(item, redaction.cleaned_data["rectangles"], request.user)
+            released = review.redact_item(
+                item,
+                redaction.cleaned_data["rectangles"],
+                request.user,
+                mode=redaction.cleaned_data.get("mode") or review.BLACK,
+            )
         except (MediaRejected, StorageUnavailable) as exc:
             redaction.add_error(None, getattr(exc, "reason", None) or str(exc))
         else:
-            messages.success(request, "Redacted and released.")
+            if not released:
+                messages.warning(request, item.scan_note)
+                return redirect("media_quarantine:review", item.pk)
+            messages.success(request, "Redacted, checked again and released.")
             return redirect("media_quarantine:queue")
-    if action == "release" and release.is_valid():
-        review.release_item(item, request.user)
+    released = (
+        (action == "release_clean" and clean)
+        or (action == "release" and not item.proposals and release.is_valid())
+        or (action == "keep" and keep.is_valid())
+    )
+    if released:
+        reason = keep.cleaned_data["reason"] if action == "keep" else ""
+        review.release_item(item, request.user, reason=reason)
         messages.success(request, "Released without changes.")
         return redirect("media_quarantine:queue")
+    if action == "release_clean" and not clean:
+        messages.error(request, "The automatic check found something: give a reason instead.")
     instances = list(item.instances.order_by("instance_number", "pk"))
-    context = {"item": item, "instances": instances, "redaction": redaction, "release": release}
+    context = {
+        "item": item,
+        "instances": instances,
+        "redaction": redaction,
+        "release": release,
+        "keep": keep,
+        "found_nothing": clean,
+    }
     return TemplateResponse(request, "media_pipeline/admin/review.html", context)
 
 

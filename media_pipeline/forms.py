@@ -6,7 +6,8 @@ MAX_RECTANGLES = 50
 
 
 class RedactionForm(forms.Form):
-    """Rectangles as one ``x, y, width, height`` line each, in pixels of the image."""
+    """Rectangles as one ``x, y, width, height`` line each, in pixels of the image; filled
+    in advance with the boxes the automatic checks propose, so accepting them is one click."""
 
     rectangles = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "0, 0, 512, 40"}),
@@ -15,6 +16,25 @@ class RedactionForm(forms.Form):
             "They are blanked in every frame of every image of this series."
         ),
     )
+
+    mode = forms.ChoiceField(
+        choices=[("black", "Black boxes"), ("blur", "Blur (photos only)")],
+        required=False,
+        initial="black",
+        label="How to hide them",
+    )
+
+    @classmethod
+    def for_item(cls, item, data=None):
+        """The form for ``item``, its rectangles prefilled from the item's proposals."""
+        lines = [f"{p['x']}, {p['y']}, {p['width']}, {p['height']}" for p in item.proposals]
+        faces = any(p.get("source") == "face" for p in item.proposals)
+        form = cls(
+            data, initial={"rectangles": "\n".join(lines), "mode": "blur" if faces else "black"}
+        )
+        if item.kind != "photo":
+            form.fields["mode"].widget = forms.HiddenInput()
+        return form
 
     def clean_rectangles(self) -> list[tuple[int, int, int, int]]:
         lines = [line.strip() for line in self.cleaned_data["rectangles"].splitlines()]
@@ -47,6 +67,17 @@ class ReleaseForm(forms.Form):
     confirm = forms.BooleanField(
         required=True,
         label="I have looked at every image of this item and it shows no identifying text.",
+    )
+
+
+class KeepForm(forms.Form):
+    """Releasing pixels the checks flagged (a face, text) as they are needs a reason."""
+
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it may be shown as it is",
+        help_text="E.g. “the face is the point of the case and the patient's consent covers it”.",
     )
 
 

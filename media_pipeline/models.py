@@ -77,6 +77,13 @@ class UploadedFile(models.Model):
     )
     reason = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
+    # What the text check found in the file's name (and its zip members' names): kind and
+    # where only, never the name itself, which is not kept anywhere.
+    name_findings = models.JSONField(default=list, blank=True)
+    names_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    names_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("upload", "position")
@@ -157,6 +164,14 @@ class MediaItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdrawal_reason = models.TextField(blank=True, default="")
+    # The automatic pixel checks (OCR, faces): boxes proposed to the editor, each
+    # {"x", "y", "width", "height", "source": "ocr"|"face", "looks_like": [text kinds],
+    # "confidence"}; never the text read, which would copy an identifier into the database.
+    proposals = models.JSONField(default=list, blank=True)
+    scan_note = models.CharField(max_length=300, blank=True, default="")
+    override_reason = models.TextField(
+        blank=True, default="", help_text="Why an editor released flagged pixels as they are."
+    )
 
     objects = MediaItemQuerySet.as_manager()
 

@@ -50,6 +50,8 @@ class PendingInstance:
     plane: str = ""
     series_number: int | None = None
     instance_number: int | None = None
+    proposals: list[dict] = field(default_factory=list)
+    scan_note: str = ""
 
     def keys(self) -> list[str]:
         return [self.source_key, self.preview_key, self.thumbnail_key, *self.frame_keys]
@@ -72,6 +74,7 @@ class Batch:
     instances: list[PendingInstance] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
     duplicates: int = 0
+    name_findings: list[dict] = field(default_factory=list)
 
     def add(self, pending: PendingInstance | str) -> None:
         """Add a stored instance, or count a duplicate or a skip when given a reason."""
@@ -170,6 +173,8 @@ def _store_dicom(outcome: Outcome, page_id: int, writer) -> PendingInstance | st
         height=rendered.height,
         frame_count=rendered.frame_count,
         review_reason=outcome.reason if outcome.outcome == QUARANTINED else "",
+        proposals=list(outcome.proposals),
+        scan_note=outcome.scan_note,
         study_uid=str(ds.get("StudyInstanceUID", "") or ""),
         series_uid=series_uid,
         sop_instance_uid=sop_uid,
@@ -193,6 +198,9 @@ def _store_photo(outcome: Outcome, writer) -> PendingInstance:
         thumbnail_key=writer.save(rendered.thumbnail, ".webp"),
         width=rendered.width,
         height=rendered.height,
+        review_reason=outcome.reason if outcome.outcome == QUARANTINED else "",
+        proposals=list(outcome.proposals),
+        scan_note=outcome.scan_note,
     )
 
 

@@ -27,7 +27,13 @@ from media_pipeline import approval, storage
 from media_pipeline.conf import media_settings
 from media_pipeline.core.dicom.anonymise import CaseContext
 from media_pipeline.core.errors import is_stop
-from media_pipeline.core.pipeline import REJECTED, is_photo_name, process_file, process_zip
+from media_pipeline.core.pipeline import (
+    REJECTED,
+    check_pixels,
+    is_photo_name,
+    process_file,
+    process_zip,
+)
 from media_pipeline.models import (
     CaseMediaContext,
     MediaInstance,
@@ -55,6 +61,16 @@ def safe_extension(file_name: str) -> str:
     suffix = PurePosixPath(file_name.replace("\\", "/")).suffix.lower()
     plain = suffix[1:].isascii() and suffix[1:].isalnum()
     return suffix if plain and len(suffix) <= MAX_EXTENSION_LENGTH else ""
+
+
+def name_findings(name: str, where: str) -> list[dict]:
+    """What the text check finds in a file name, as {"kind", "where"} entries: the name itself
+    is never kept. Underscores and dots read as spaces ("IMG_20240303_1415.jpg")."""
+    from media_pipeline.core.privacy.text import find_identifiers
+
+    stem = PurePosixPath(name.replace("\\", "/")).name
+    readable = stem.translate(str.maketrans("_.", "  "))
+    return [{"kind": finding.kind, "where": where} for finding in find_identifiers(readable)]
 
 
 def spool_path(token: str) -> Path:
@@ -104,6 +120,7 @@ def ingest_upload(page, user, files: Sequence[IncomingFile]) -> Upload:
                     extension=safe_extension(incoming.name or ""),
                     size=incoming.size or 0,
                     token=token,
+                    name_findings=name_findings(incoming.name or "", "file name"),
                 )
                 transaction.on_commit(partial(_enqueue_processing, record.pk, current_request_id()))
     except BaseException:
@@ -283,11 +300,14 @@ def _run_pipeline(record, spool: Path, context: CaseMediaContext, writer) -> Bat
     else:
         outcomes = [process_file(_routing_name(record.extension), spool.read_bytes(), core_context)]
     batch = Batch(is_archive=is_zip)
-    for outcome in outcomes:
+    for number, outcome in enumerate(outcomes, start=1):
+        if is_zip:
+            member = outcome.input_name.removeprefix("upload.zip/")
+            batch.name_findings += name_findings(member, f"name of zip member {number}")
         if outcome.outcome == REJECTED:
             batch.skip(outcome.reason)
             continue
-        batch.add(render_outcome(outcome, page_id, writer))
+        batch.add(render_outcome(check_pixels(outcome), page_id, writer))
     return batch
 
 
@@ -323,7 +343,8 @@ def _commit(record: UploadedFile, batch: Batch, writer) -> str:
                 new_items.append(item)
         approval.add_to_draft(page_id, new_items, record.upload.uploaded_by)
         current.status, current.reason = batch.verdict()
-        current.save(update_fields=["status", "reason", "updated_at"])
+        current.name_findings = [*current.name_findings, *batch.name_findings]
+        current.save(update_fields=["status", "reason", "name_findings", "updated_at"])
     storage.delete_keys(refused_keys)
     logger.info("uploaded file %s: %s", record.pk, current.status)
     return current.status
@@ -341,7 +362,11 @@ def _add_instance(page_id: int, pending: PendingInstance, published: set[int]):
     """
     if pending.kind == MediaKind.PHOTO:
         item = MediaItem.objects.create(
-            page_id=page_id, kind=MediaKind.PHOTO, status=MediaStatus.READY
+            page_id=page_id,
+            kind=MediaKind.PHOTO,
+            status=MediaStatus.READY,
+            proposals=pending.proposals,
+            scan_note=pending.scan_note[:300],
         )
         created = True
     else:
@@ -376,11 +401,25 @@ def _add_instance(page_id: int, pending: PendingInstance, published: set[int]):
         frame_count=pending.frame_count,
         needs_review=bool(pending.review_reason),
     )
+    if pending.kind == MediaKind.SERIES and pending.proposals:
+        item.proposals = merge_proposals(item.proposals, pending.proposals)
+        item.scan_note = pending.scan_note[:300]
+        item.save(update_fields=["proposals", "scan_note"])
+    elif pending.kind == MediaKind.SERIES and pending.scan_note and not item.scan_note:
+        item.scan_note = pending.scan_note[:300]
+        item.save(update_fields=["scan_note"])
     if pending.review_reason and item.status == MediaStatus.READY:
         item.status = MediaStatus.QUARANTINED
         item.reason = pending.review_reason
         item.save(update_fields=["status", "reason"])
     return item, created
+
+
+def merge_proposals(existing: list[dict], new: list[dict]) -> list[dict]:
+    """The proposals of a series: one per place, whatever instance found it."""
+    from media_pipeline.core.privacy.scan import merge_proposal_lists
+
+    return merge_proposal_lists(existing, new)
 
 
 def _fail(record: UploadedFile, reason: str) -> str:

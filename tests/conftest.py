@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-SERVICE_MARKERS = ("postgres", "elasticsearch", "s3", "redis", "browser")
+SERVICE_MARKERS = ("postgres", "elasticsearch", "s3", "redis", "browser", "ocr")
 REQUIRE_SERVICES = os.environ.get("CASEBOOK_REQUIRE_SERVICES") == "1"
 
 

@@ -1,6 +1,7 @@
 from .autosave import CaseFormDraft
 from .consent import CaseConsent
 from .pages import CaseDifferential, CaseIndexPage, CasePage, CaseTag
+from .privacy import IdentifierConfirmation
 from .taxonomy import BodySystem, Condition, Specialty
 from .workflow import ClinicalReviewTask
 
@@ -14,5 +15,6 @@ __all__ = [
     "CaseTag",
     "ClinicalReviewTask",
     "Condition",
+    "IdentifierConfirmation",
     "Specialty",
 ]

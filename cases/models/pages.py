@@ -16,6 +16,7 @@ from wagtail.search import index
 from cases.access import VerifiedOnlyPageMixin, can_view_cases
 from cases.fields import MarkdownField
 from cases.markup import EXTRA_CONTENT_FEATURES, plain_text, render_markdown
+from cases.panels import IdentifierCheckPanel
 from media_pipeline.panels import CaseMediaPanel
 
 from .choices import AgeBand, CaseMode, Certainty, Licence, Sex
@@ -133,6 +134,7 @@ class CasePage(VerifiedOnlyPageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
+        IdentifierCheckPanel(heading="Privacy check of the text"),
         FieldPanel("summary"),
         MultiFieldPanel(
             [FieldPanel(name) for name, _ in CLINICAL_SECTIONS], heading="Clinical sections"

@@ -208,6 +208,17 @@ class FlagSerializer(serializers.Serializer):
 # --- Request bodies ------------------------------------------------------------------------
 
 
+def not_identifiers_field():
+    return serializers.ListField(
+        child=Text(max_length=300),
+        max_length=50,
+        required=False,
+        help_text="Keys (`kind:text`) of findings of the privacy check that you confirm are not "
+        "patient identifiers, from the `findings` of a 400 answer. Any other finding holds the "
+        "post back, unwritten.",
+    )
+
+
 class CommentInput(serializers.Serializer):
     body = Text(
         max_length=MAX_BODY_LENGTH,
@@ -219,6 +230,7 @@ class CommentInput(serializers.Serializer):
         allow_null=True,
         help_text="Reply to this comment of the same case (a reply to a reply joins its thread).",
     )
+    not_identifiers = not_identifiers_field()
 
 
 class CommentEditInput(serializers.Serializer):
@@ -227,6 +239,7 @@ class CommentEditInput(serializers.Serializer):
         required=False,
         help_text="The new text (Markdown). Without it, nothing changes.",
     )
+    not_identifiers = not_identifiers_field()
 
 
 class DiagnosisFields(serializers.Serializer):
@@ -246,10 +259,12 @@ class DiagnosisFields(serializers.Serializer):
 
 class ProposalInput(DiagnosisFields):
     rationale = Text(max_length=MAX_RATIONALE_LENGTH, help_text="Why, in Markdown.")
+    not_identifiers = not_identifiers_field()
 
 
 class ConfirmInput(DiagnosisFields):
     certainty = Choice(choices=Certainty.choices)
+    not_identifiers = not_identifiers_field()
 
 
 class FlagInput(serializers.Serializer):

@@ -91,7 +91,9 @@ class CaseCommentsView(ApiView):
             if parent is None or not can_see_post(request.user, parent):
                 raise services.Conflict("That comment is no longer there.")
         check_rate(request, "comment")
-        comment = services.add_comment(page, request.user, data["body"], parent)
+        comment = services.add_comment(
+            page, request.user, data["body"], parent, data.get("not_identifiers", [])
+        )
         body = s.CommentSerializer(comment, context=_context(request, page)).data
         location = reverse("api:comment", args=[comment.pk])
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
@@ -121,7 +123,7 @@ class CommentView(ApiView):
         data = self.validated(s.CommentEditInput)
         # Without a new text the service still checks who may edit, and changes nothing.
         body = data.get("body", comment.body)
-        edited = services.edit_comment(comment, request.user, body)
+        edited = services.edit_comment(comment, request.user, body, data.get("not_identifiers", []))
         return Response(s.CommentSerializer(edited, context=_context(request, comment.page)).data)
 
     @extend_schema(
@@ -189,6 +191,7 @@ class CaseProposalsView(ApiView):
             condition=condition,
             free_text=data.get("diagnosis", ""),
             rationale=data["rationale"],
+            not_identifiers=data.get("not_identifiers", []),
         )
         proposal.vote_total, proposal.voted = 0, False
         body = s.ProposalSerializer(proposal, context=_context(request, page)).data
@@ -261,6 +264,7 @@ class ConfirmedDiagnosisView(ApiView):
             certainty=data["certainty"],
             condition=_condition(data),
             free_text=data.get("diagnosis", ""),
+            not_identifiers=data.get("not_identifiers", []),
         )
         return Response(s.ConfirmedDiagnosisSerializer(confirmed).data)
 

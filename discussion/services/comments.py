@@ -1,5 +1,7 @@
 """Comments: post, reply, edit (history kept), remove (placeholder kept)."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -7,21 +9,26 @@ from django.utils import timezone
 from discussion.models import Comment, CommentVersion
 from discussion.models.comments import MAX_BODY_LENGTH
 from discussion.permissions import can_moderate
-from discussion.text import clean_post_text, find_mentions, render_post
+from discussion.text import clean_post_text, find_mentions, render_post, require_no_identifiers
 
 from .common import Conflict, after_commit, discussion_changed
 from .follows import follow_on_taking_part
 
 
 @transaction.atomic
-def add_comment(page, author, body: str, parent: Comment | None = None) -> Comment:
+def add_comment(
+    page, author, body: str, parent: Comment | None = None, not_identifiers: Iterable[str] = ()
+) -> Comment:
     """A comment on live ``page`` (checked by the caller), or a reply to ``parent``.
 
     Replies are one level deep: a reply to a reply joins its thread. Raises ValidationError
-    for empty, overlong or control-character text; Conflict for a reply to a removed or
-    hidden comment or one on another case.
+    for empty, overlong or control-character text, ``PossibleIdentifiers`` (a ValidationError)
+    for a likely identifier not among ``not_identifiers`` (``kind:text`` keys the author
+    confirmed); Conflict for a reply to a removed or hidden comment or one on another case.
     """
     body = clean_post_text(body, max_length=MAX_BODY_LENGTH)
+    mentions = find_mentions(body)
+    _check(body, not_identifiers, mentions)
     if parent is not None:
         if parent.page_id != page.pk:
             raise Conflict("That comment belongs to another case.")
@@ -29,7 +36,6 @@ def add_comment(page, author, body: str, parent: Comment | None = None) -> Comme
             parent = parent.parent
         if parent.is_removed or parent.is_hidden:
             raise Conflict("That comment was removed, so it cannot be answered.")
-    mentions = find_mentions(body)
     comment = Comment.objects.create(
         page=page, author=author, parent=parent, body=body, body_html=render_post(body, mentions)
     )
@@ -44,9 +50,10 @@ def add_comment(page, author, body: str, parent: Comment | None = None) -> Comme
 
 
 @transaction.atomic
-def edit_comment(comment: Comment, user, body: str) -> Comment:
+def edit_comment(comment: Comment, user, body: str, not_identifiers: Iterable[str] = ()) -> Comment:
     """Replace the text; the earlier text is kept as a version and the comment shows
-    "edited". Only the author edits. Newly mentioned users are notified."""
+    "edited". Only the author edits. Newly mentioned users are notified. The new text is
+    checked for identifiers as a new comment is."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != user.pk:
         raise PermissionDenied("Only its author can edit a comment.")
@@ -55,11 +62,12 @@ def edit_comment(comment: Comment, user, body: str) -> Comment:
     body = clean_post_text(body, max_length=MAX_BODY_LENGTH)
     if body == comment.body:
         return comment
+    mentions = find_mentions(body)
+    _check(body, not_identifiers, mentions)
     CommentVersion.objects.create(
         comment=comment, body=comment.body, written_at=comment.edited_at or comment.created_at
     )
     before = set(comment.mentions.values_list("pk", flat=True))
-    mentions = find_mentions(body)
     comment.body = body
     comment.body_html = render_post(body, mentions)
     comment.edited_at = timezone.now()
@@ -71,6 +79,10 @@ def edit_comment(comment: Comment, user, body: str) -> Comment:
 
         after_commit(notify_mentions_task, comment.pk, new)
     return comment
+
+
+def _check(body: str, not_identifiers: Iterable[str], mentions) -> None:
+    require_no_identifiers({"body": body}, {"body": "Your comment"}, not_identifiers, mentions)
 
 
 @transaction.atomic

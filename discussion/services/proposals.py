@@ -1,5 +1,7 @@
 """Diagnosis proposals, votes, and confirming a case's diagnosis."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -11,7 +13,7 @@ from cases.models.choices import Certainty
 from discussion.models import ConfirmedDiagnosis, Proposal, ProposalVote
 from discussion.models.proposals import MAX_FREE_TEXT_LENGTH, MAX_RATIONALE_LENGTH
 from discussion.permissions import can_confirm
-from discussion.text import clean_post_text, render_post
+from discussion.text import clean_post_text, render_post, require_no_identifiers
 
 from .common import Conflict, after_commit, discussion_changed
 from .follows import follow_on_taking_part
@@ -48,11 +50,26 @@ def _diagnosis(condition: Condition | None, free_text: str) -> tuple[Condition |
 
 
 @transaction.atomic
-def propose(page, author, *, condition=None, free_text: str = "", rationale: str) -> Proposal:
+def propose(
+    page,
+    author,
+    *,
+    condition=None,
+    free_text: str = "",
+    rationale: str,
+    not_identifiers: Iterable[str] = (),
+) -> Proposal:
     """A proposed diagnosis on live ``page``: a condition, or free text (mapped to the
-    condition it names exactly). Conflict when the condition is proposed already."""
+    condition it names exactly). Conflict when the condition is proposed already;
+    ``PossibleIdentifiers`` for a likely identifier in the free text or the rationale that is
+    not among ``not_identifiers`` (``kind:text`` keys the author confirmed)."""
     condition, free_text = _diagnosis(condition, free_text)
     rationale = clean_post_text(rationale, max_length=MAX_RATIONALE_LENGTH, what="The rationale")
+    require_no_identifiers(
+        {"diagnosis": free_text, "rationale": rationale},
+        {"diagnosis": "The diagnosis", "rationale": "The rationale"},
+        not_identifiers,
+    )
     if (
         condition
         and Proposal.objects.filter(page=page, condition=condition, removed_at=None).exists()
@@ -129,17 +146,27 @@ def map_proposal(proposal: Proposal, editor, condition: Condition) -> Proposal:
 
 @transaction.atomic
 def confirm_diagnosis(
-    page, user, *, certainty: str, condition=None, free_text: str = ""
+    page,
+    user,
+    *,
+    certainty: str,
+    condition=None,
+    free_text: str = "",
+    not_identifiers: Iterable[str] = (),
 ) -> ConfirmedDiagnosis:
     """The author (or an editor) confirms the diagnosis, which may replace an earlier one.
 
     The crowd's top proposal at this moment is kept beside it. Participants are notified.
+    A typed diagnosis is checked for identifiers as a proposal is.
     """
     if not can_confirm(user, page):
         raise PermissionDenied("Only the case's author or an editor can confirm its diagnosis.")
     if certainty not in Certainty.values:
         raise ValidationError("Choose how certain the diagnosis is.")
     condition, free_text = _diagnosis(condition, free_text)
+    require_no_identifiers(
+        {"diagnosis": free_text}, {"diagnosis": "The diagnosis"}, not_identifiers
+    )
     shown = Proposal.objects.shown().filter(page=page)
     top = ranked(shown).select_related("condition").first()
     matching = shown.filter(

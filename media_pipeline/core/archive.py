@@ -4,11 +4,14 @@ Whole-archive limits (entries, total uncompressed size, compression ratio) rejec
 before anything is decompressed, using the sizes declared in the central directory; zipfile
 stops reading a member at its declared size and checks its CRC, so the declarations bound the
 work. Member-level problems (unsafe paths, links, nested archives, encryption) reject only
-that member.
+that member. Two members whose names are equal once case and Unicode normalisation are
+ignored (``Scan.dcm``, ``scan.dcm``, an NFC and an NFD ``é``) both survive: the later one is
+renamed ``scan~2.dcm``, so no output ever overwrites another on any file system.
 """
 
 import lzma
 import stat
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -31,11 +34,16 @@ class ArchiveLimits:
 
 @dataclass(frozen=True)
 class Member:
-    """One archive member: a safe relative ``name`` and its ``data``, or why it is rejected."""
+    """One archive member: a safe relative ``name`` and its ``data``, or why it is rejected.
+
+    ``name`` is distinct within the archive (see ``DistinctNames``); ``original`` is the name
+    as stored in the archive when it had to be changed.
+    """
 
     name: str
     data: bytes | None
     rejected: str | None = None
+    original: str | None = None
 
 
 def safe_member_name(raw: str) -> str | None:
@@ -78,8 +86,35 @@ def iter_members(source: str | BinaryIO, limits: ArchiveLimits | None = None) ->
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
         _check_limits(infos, limits)
+        names = DistinctNames()
         for info in infos:
-            yield _read_member(archive, info, limits)
+            member = _read_member(archive, info, limits)
+            distinct = names.claim(member.name)
+            original = member.name if distinct != member.name else None
+            yield Member(distinct, member.data, member.rejected, original)
+
+
+class DistinctNames:
+    """Hands out names no two of which collide on a case-insensitive, normalising file system."""
+
+    def __init__(self):
+        self._taken: set[str] = set()
+
+    def claim(self, name: str) -> str:
+        """``name`` itself when free, else ``stem~N.suffix`` with the smallest free N >= 2."""
+        path = PurePosixPath(name)
+        candidate, number = name, 1
+        while _collision_key(candidate) in self._taken:
+            number += 1
+            candidate = str(path.with_name(f"{path.stem}~{number}{path.suffix}"))
+        self._taken.add(_collision_key(candidate))
+        return candidate
+
+
+def _collision_key(name: str) -> str:
+    # NFC then casefold then NFC again: what macOS (NFD, case-insensitive) and Windows treat as
+    # the same name maps to one key.
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 def _check_limits(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:

@@ -6,7 +6,7 @@ to check the pixels. Files are handled one at a time, so memory stays bounded by
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
@@ -39,6 +39,8 @@ class Outcome:
     output_name: str | None
     data: bytes | None
     kind: str
+    proposals: tuple = ()  # boxes the automatic pixel checks propose to redact or blur
+    scan_note: str = ""  # what those checks did, for the editor
 
 
 EMPTY_REASON = "the file is empty (0 bytes)"
@@ -91,7 +93,7 @@ def process_zip(
         except MediaRejected as exc:
             yield Outcome(name, REJECTED, exc.reason, None, None, "archive")
             return
-        input_name = f"{name}/{member.name}"
+        input_name = f"{name}/{member.original or member.name}"
         kind = "photo" if is_photo_name(member.name) else "dicom"
         if member.rejected:
             yield Outcome(input_name, REJECTED, member.rejected, None, None, kind)
@@ -101,6 +103,34 @@ def process_zip(
         yield Outcome(
             input_name, outcome.outcome, outcome.reason, output_name, outcome.data, outcome.kind
         )
+
+
+def check_pixels(outcome: Outcome) -> Outcome:
+    """Run the automatic pixel checks (OCR, faces) on an accepted outcome.
+
+    DICOM at risk stays quarantined, now with proposed boxes and a note; other DICOM is
+    quarantined when OCR reads identifier-like text in its edge bands, or when the check
+    breaks on it. A photo is quarantined when it shows a face or any text, or when the text
+    check cannot run: photos are visible-light images, at risk by kind. Rejected outcomes
+    pass through. Never turns a quarantined outcome into an accepted one.
+    """
+    if outcome.outcome == REJECTED or outcome.data is None:
+        return outcome
+    from media_pipeline.core.privacy import checks
+
+    if outcome.kind == "photo":
+        verdict = checks.check_photo(outcome.data)
+    else:
+        verdict = checks.check_dicom(outcome.data, at_risk=outcome.outcome == QUARANTINED)
+    reason = outcome.reason if outcome.outcome == QUARANTINED else verdict.reason
+    status = QUARANTINED if reason else outcome.outcome
+    return replace(
+        outcome,
+        outcome=status,
+        reason=reason,
+        proposals=tuple(verdict.proposals),
+        scan_note=verdict.note,
+    )
 
 
 def _process_photo(name: str, data: bytes) -> Outcome:

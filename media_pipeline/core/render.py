@@ -9,7 +9,7 @@ time so memory stays at one frame whatever the series length.
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -81,6 +81,23 @@ def render_dicom(
         ]
         frames.insert(key, preview)
     return Rendered(thumbnail, preview, frames, columns, rows, frame_count)
+
+
+def display_frames(ds: Dataset, indices: list[int]) -> Iterator[tuple[int, np.ndarray]]:
+    """(index, uint8 grey or RGB frame as displayed) for each of ``indices``, one at a time.
+
+    The same display mapping as ``render_dicom`` (window from the middle frame), at full
+    resolution: what a viewer shows, which is what burned-in text must be looked for in.
+    """
+    _, _, frame_count = pixel_geometry(ds)
+    decoder = pixel_decoder(ds)
+    raw_bits = _looked_up_as_stored(ds)
+    key_frame, meta = decode(decoder, ds, frame_count // 2, raw_bits=raw_bits)
+    to_display = _display_mapper(ds, key_frame, meta)
+    del key_frame
+    frames = iter_frames(decoder, ds, indices, raw_bits=raw_bits)
+    for index, frame in zip(indices, frames, strict=False):
+        yield index, to_display(frame)
 
 
 def render_photo(

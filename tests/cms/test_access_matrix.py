@@ -125,6 +125,18 @@ ROWS = {
         lambda w: {"title": "Not mine"},
     ),
     "condition lookup": Row("cases:conditions", lambda w: "/contribute/conditions/?q=my", VERIFIED),
+    "confirm 'not an identifier' in someone else's case": Row(
+        "cases:not_identifier",
+        lambda w: f"/contribute/{w.case.pk}/not-an-identifier/",
+        OTHERS_OBJECT,
+        "post",
+        lambda w: {"key": "date:3 March 2024"},
+    ),
+    "'not an identifier' is POST only": Row(
+        "cases:not_identifier",
+        lambda w: f"/contribute/{w.case.pk}/not-an-identifier/",
+        (L, 403, 403, 405, 405, 405),
+    ),
     # search
     "search page": Row("search:search", lambda w: "/search/?q=chest", VERIFIED),
     "search autocomplete": Row(

@@ -49,8 +49,8 @@ def elements(html: str) -> list[tuple[str, dict]]:
         '<img src=x onerror="alert(1)">',
         "[click](javascript:alert(1))",
         "[pic](data:text/html;base64,PHNjcmlwdD4=)",
-        '<a href="https://x.org" onclick="steal()">x</a>',
-        "<iframe src=https://x.org></iframe>",
+        '<a href="https://doi.org/10.1000/x" onclick="steal()">x</a>',
+        "<iframe src=https://doi.org/10.1000/x></iframe>",
     ],
 )
 def test_raw_html_and_unsafe_links_never_render(case, peer, post, body):
@@ -147,7 +147,7 @@ def test_only_verified_clinicians_comment(client, case, role):
 
 
 def test_mentions_by_username_and_display_name(client, case, peer, other_peer, post):
-    body = f"@{other_peer.username} and @[Dr Ada Peer], also @nobody-here and @[Dr Nobody]"
+    body = f"@{other_peer.username} and @[Dr Ada Peer], also @nobody-here and @[Nobody Known]"
     editor = make_editor()
 
     post(editor, comment_url(case), {"body": body})
@@ -155,7 +155,7 @@ def test_mentions_by_username_and_display_name(client, case, peer, other_peer, p
     comment = Comment.objects.get()
     assert set(comment.mentions.all()) == {peer, other_peer}
     assert comment.body_html.count('class="mention"') == 2
-    assert "@nobody-here" in comment.body_html and "@[Dr Nobody]" in comment.body_html
+    assert "@nobody-here" in comment.body_html and "@[Nobody Known]" in comment.body_html
     events = set(Notification.objects.values_list("recipient__username", "event"))
     assert (peer.username, Event.MENTION) in events
     assert (other_peer.username, Event.MENTION) in events

@@ -1,5 +1,9 @@
 """Every kind of bad input gets a specific reason: 4xx for the request, or a failed item."""
 
+import io
+import warnings
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pydicom.uid import generate_uid
@@ -66,6 +70,20 @@ def test_zip_keeps_good_members_and_counts_the_rest(author, case, media_env, upl
     assert record.status == UploadStatus.READY
     assert "2 skipped: The file is not DICOM (2)." in record.reason
     assert MediaInstance.objects.count() == 1
+
+
+def test_zip_members_with_colliding_names_are_all_kept(author, case, media_env, upload):
+    series = generate_uid()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        for name in ("s/1.dcm", "s/1.dcm", "S/1.DCM"):
+            archive.writestr(name, dicom_bytes(study_uid=generate_uid(), series_uid=series))
+    upload(case, {"study.zip": buffer.getvalue()}, user=author)
+
+    record = UploadedFile.objects.get()
+    assert record.status == UploadStatus.READY, record.reason
+    assert MediaInstance.objects.count() == 3
 
 
 def test_zip_with_too_many_entries(author, case, media_env, upload, settings):

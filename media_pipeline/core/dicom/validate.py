@@ -118,7 +118,11 @@ def _parse(data: bytes) -> Dataset:
     if _has_short_value(ds) or (has_preamble and len(ds) == 0):
         raise MediaRejected("the DICOM file is truncated", code="truncated")
     if "SOPClassUID" not in ds and "DirectoryRecordSequence" not in ds:
-        raise MediaRejected("the file is not a DICOM object", code="not_dicom")
+        # It parsed as DICOM, so say what is missing rather than "not DICOM": without the
+        # class, nothing tells an image from a report, a plan or a directory.
+        raise MediaRejected(
+            "the file has no SOP Class UID, so its kind cannot be told", code="no_sop_class"
+        )
     return ds
 
 

@@ -1,3 +1,12 @@
+// Proposed boxes are in image pixels; place them over the preview in percent of its size.
+document.querySelectorAll(".redaction-proposal").forEach((box) => {
+  const img = box.parentElement.querySelector("img");
+  const w = Number(img.dataset.width), h = Number(img.dataset.height);
+  box.style.left = (100 * box.dataset.x / w) + "%";
+  box.style.top = (100 * box.dataset.y / h) + "%";
+  box.style.width = (100 * box.dataset.w / w) + "%";
+  box.style.height = (100 * box.dataset.h / h) + "%";
+});
 // Drag on a preview to append "x, y, width, height" in the image's own pixels to the form.
 document.querySelectorAll("img.redaction-target").forEach((img) => {
   let start = null;

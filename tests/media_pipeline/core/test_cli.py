@@ -4,6 +4,8 @@ import io
 import json
 import subprocess
 import sys
+import unicodedata
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -237,3 +239,47 @@ def test_render_writes_thumbnail_and_preview(tmp_path):
     assert report["a.dcm"]["outcome"] == "rendered" and report["junk.dcm"]["outcome"] == "rejected"
     for suffix in (".thumbnail.webp", ".preview.webp"):
         assert (tmp_path / "r" / f"a.dcm{suffix}").read_bytes()[8:12] == b"WEBP"
+
+
+def test_zip_members_whose_names_collide_are_all_kept(tmp_path):
+    planted = factory.Planted()
+    in_dir = tmp_path / "in"
+    in_dir.mkdir()
+    # Same name twice, a case variant, and NFC "é" next to NFD "e" + combining acute.
+    names = ["scan.dcm", "scan.dcm", "SCAN.dcm", "caf\u00e9.dcm", "cafe\u0301.dcm"]
+    payloads = [dicom(planted, InstanceNumber=number) for number in range(1, 6)]
+    with zipfile.ZipFile(in_dir / "study.zip", "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        for name, data in zip(names, payloads, strict=True):
+            archive.writestr(name, data)
+    # A folder entry that the zip's outputs would land on, too.
+    (in_dir / "study").mkdir()
+    (in_dir / "study" / "scan.dcm").write_bytes(dicom(planted, InstanceNumber=9))
+    report = json.loads(run_to_json(in_dir, tmp_path))
+    outputs = [entry["output"] for entry in report]
+    assert all(entry["outcome"] == "anonymised" for entry in report)
+    assert len(outputs) == 6
+    folded = {unicodedata.normalize("NFC", name).casefold() for name in outputs}
+    assert len(folded) == 6, outputs
+    written = sorted(path for path in (tmp_path / "out").rglob("*.dcm"))
+    assert len(written) == 6
+    numbers = {int(pydicom.dcmread(path).InstanceNumber) for path in written}
+    assert numbers == {1, 2, 3, 4, 5, 9}
+    # The report names each input as it was in the archive.
+    assert sorted(entry["input"] for entry in report).count("study.zip/scan.dcm") == 2
+
+
+def run_to_json(in_dir: Path, tmp_path: Path) -> str:
+    report = tmp_path / "report.json"
+    assert main(["anonymise", str(in_dir), str(tmp_path / "out"), "--report", str(report)]) == 0
+    return report.read_text()
+
+
+def test_a_dicom_object_without_sop_class_says_so(tmp_path):
+    planted = factory.Planted()
+    in_dir = tmp_path / "in"
+    in_dir.mkdir()
+    (in_dir / "nosop.dcm").write_bytes(dicom(planted, SOPClassUID=None))
+    entry = run(in_dir, tmp_path)["nosop.dcm"]
+    assert entry["outcome"] == "rejected"
+    assert entry["reason"] == "the file has no SOP Class UID, so its kind cannot be told"

@@ -15,6 +15,7 @@ CORE_MODULES = (
     "media_pipeline.core.dicom.uids",
     "media_pipeline.core.photos",
     "media_pipeline.core.render",
+    "media_pipeline.core.privacy.text",
 )
 PROBE = (
     f"import sys, {', '.join(CORE_MODULES)}\n"
