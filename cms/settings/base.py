@@ -259,8 +259,10 @@ CACHE_REDIS_URL = env_str("CACHE_REDIS_URL") or TASKS_REDIS_URL
 if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open when Redis is away (cms/cache.py); a second, not the page, at most.
+            "BACKEND": "cms.cache.FailOpenRedisCache",
             "LOCATION": CACHE_REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
