@@ -7,7 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Peer search"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -34,3 +34,4 @@ class SearchConfig(AppConfig):
         from media_pipeline.signals import media_changed
 
         media_changed.connect(handlers.media_changed, dispatch_uid=uid + "media_changed")
+        post_migrate.connect(handlers.migrated, sender=self, dispatch_uid=uid + "migrated")

@@ -17,6 +17,7 @@ from wagtail.models import Page
 from cases.markup import plain_text
 from cases.models import CasePage
 from media_pipeline.models import MediaItem, MediaKind
+from search.negation import split_negated
 
 #: The modality a clinical photo is indexed under; DICOM series keep their Modality code
 #: ("OT", DICOM's "other", when it was empty).
@@ -78,7 +79,7 @@ def case_document(
     activity = _related(page, "activity")
     confirmed = _related(page, "confirmed_diagnosis")
     last_activity = activity.last_activity_at if activity else None
-    return {
+    document = {
         "id": page.pk,
         "url": page.get_url() or page.url_path,
         "title": page.title,
@@ -116,6 +117,27 @@ def case_document(
         "last_activity_at": last_activity.isoformat() if last_activity else None,
         "version": int(version),
     }
+    return with_negations_apart(document)
+
+
+#: Fields whose negated mentions move to ``negated`` (titles and the diagnosis state what
+#: the case *is*; their words stay where they are).
+NEGATABLE_FIELDS = ("summary", "history", "findings", "discussion", "learning_points", "management")
+
+
+def with_negations_apart(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with each negated mention ("no evidence of tuberculosis", "PE was
+    excluded") taken out of its field and gathered in ``negated``, which ranks far below
+    (``search.negation``)."""
+    negated = []
+    out = dict(document)
+    for name in NEGATABLE_FIELDS:
+        affirmed, scopes = split_negated(document.get(name) or "")
+        out[name] = affirmed
+        if scopes:
+            negated.append(scopes)
+    out["negated"] = " | ".join(negated)
+    return out
 
 
 def _related(page: CasePage, name: str):

@@ -6,6 +6,8 @@ and the engine's external versioning keeps an older change from overwriting a ne
 A row is pending while ``next_attempt_at`` is set. Nothing here holds query or case text.
 """
 
+import uuid
+
 from django.db import models
 
 
@@ -35,3 +37,44 @@ class OutboxEntry(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.next_attempt_at is not None
+
+
+class IndexedCase(models.Model):
+    """A case document in the database's own index (the embedded search backend).
+
+    ``source`` holds what results show and facets count (no long clinical text); the words
+    live in the full-text index beside it: an FTS5 table on SQLite, a weighted ``tsvector``
+    column with a GIN index on PostgreSQL (both added by migration 0002, outside the model,
+    because neither has a portable field type). Removed cases stay as versioned tombstones,
+    as in the engine, so a late older write cannot bring them back.
+    """
+
+    page_id = models.PositiveBigIntegerField(primary_key=True)
+    version = models.PositiveBigIntegerField()
+    deleted = models.BooleanField(default=False)
+    #: ``IndexState.generation`` of the write that last changed this row
+    generation = models.PositiveBigIntegerField(db_index=True)
+    source = models.JSONField(default=dict)
+
+    def __str__(self):
+        return f"indexed case {self.page_id} v{self.version}{' (deleted)' if self.deleted else ''}"
+
+
+class IndexState(models.Model):
+    """The database index's one row: a counter every write batch bumps (processes compare it
+    to refresh their facet tables), and the progress of a rebuild, so that an interrupted
+    rebuild resumes where it stopped."""
+
+    #: random per row: a process that saw another row (a restored database) reads everything
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
+    generation = models.PositiveBigIntegerField(default=0)
+    #: generation of the last rebuild or clear, which delete rows without leaving tombstones:
+    #: a process that saw an older generation reads every row again
+    reset_generation = models.PositiveBigIntegerField(default=0)
+    #: generation at which the running rebuild started; null when none is running
+    rebuild_generation = models.PositiveBigIntegerField(null=True, blank=True)
+    #: the last case id the running rebuild has written
+    rebuild_after_id = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"search index at generation {self.generation}"
