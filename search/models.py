@@ -8,6 +8,7 @@ A row is pending while ``next_attempt_at`` is set. Nothing here holds query or c
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -78,3 +79,61 @@ class IndexState(models.Model):
 
     def __str__(self):
         return f"search index at generation {self.generation}"
+
+
+class SavedSearch(models.Model):
+    """A clinician's saved query and filters; with ``notify``, new matching cases are
+    recorded for them (``search.alerts``). ``plan`` is the query as planned when it was saved
+    (``search.understanding``), so matching thousands of them per new case costs no planning.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=120)
+    query = models.CharField(max_length=200, blank=True, default="")
+    #: facet name -> [values], as the search page's parameters
+    filters = models.JSONField(default=dict, blank=True)
+    notify = models.BooleanField(default=True)
+    plan = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["notify", "created_at"], name="search_saved_notify")]
+
+    def __str__(self):
+        return self.name
+
+
+class SavedSearchMatch(models.Model):
+    """ "New match for saved search S: case C", told once: one row per user and case, however
+    many of their saved searches match it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="search_matches"
+    )
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="matches")
+    page_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page_id"], name="search_match_once_per_case")
+        ]
+
+    def __str__(self):
+        return f"case {self.page_id} for {self.saved_search}"
+
+
+class PendingAlertCase(models.Model):
+    """A newly published case not yet matched against saved searches (drained in batches by
+    ``search.tasks.match_saved_searches_task``, never in the publishing request)."""
+
+    page_id = models.PositiveBigIntegerField(unique=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"case {self.page_id} awaiting saved-search matching"

@@ -14,7 +14,10 @@ def _on_commit(func, *args) -> None:
 
 
 def case_published(sender, instance, **kwargs) -> None:
+    from search import alerts
+
     _on_commit(services.enqueue_index, instance.pk)
+    _on_commit(alerts.queue_case, instance.pk)
 
 
 def case_unpublished(sender, instance, **kwargs) -> None:

@@ -1,0 +1,313 @@
+"""Saved searches with alerts: save, match new cases in batches, deliver each match once.
+
+* ``save_search(user, name, q, filters, notify)`` validates and stores a search with its
+  planned query (``search.understanding``), so matching never plans queries.
+* Publishing a case queues it (``queue_case``, on commit); ``match_pending()`` (the task
+  ``match_saved_searches_task``) drains the queue in batches: each case's document is
+  matched against every saved search with ``notify`` made before the case was first
+  published, in memory (``SavedSearchMatcher``), and the matches go to ``deliver_matches``.
+* A case matches a saved search when it passes the search's filters and every term of one
+  of its phrasings occurs in the case's *affirmed* text (title, summary, clinical sections,
+  diagnosis and its synonyms; not the negated mentions nor the differentials): "no evidence
+  of tuberculosis" alerts nobody who watches tuberculosis.
+
+``deliver_matches`` is the one place a match reaches a person: today an in-app record
+(``SavedSearchMatch``, unique per user and case, shown on /search/saved/). Notifications
+and email preferences plug in there.
+"""
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from search.models import PendingAlertCase, SavedSearch, SavedSearchMatch
+from search.queries import BOOLEAN_FACETS, FACET_FIELDS, MAX_FILTER_VALUES, clean_query
+from search.synonyms import normalise_words
+from search.understanding import Phrasing, QueryAnalyzer, QueryPlan
+
+logger = logging.getLogger(__name__)
+
+MAX_SAVED_PER_USER = 50
+MAX_NAME_LENGTH = 120
+MATCH_BATCH = 200
+#: Document fields a saved search matches (affirmed text only).
+MATCHED_FIELDS = (
+    "title",
+    "summary",
+    "history",
+    "findings",
+    "discussion",
+    "learning_points",
+    "management",
+    "condition",
+    "condition_synonyms",
+)
+_ENDING = re.compile(r"(?:'s|(?<!s)s)$")
+
+
+class InvalidSavedSearch(ValueError):
+    """A saved search that cannot be stored; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Match:
+    user_id: int
+    saved_search_id: int
+    page_id: int
+
+
+# --- saving --------------------------------------------------------------------------------
+
+
+def save_search(
+    user,
+    *,
+    name: str,
+    q: str,
+    filters: Mapping[str, Iterable[str]],
+    notify: bool,
+    analyzer: QueryAnalyzer,
+) -> SavedSearch:
+    """Store a search for ``user``. Raises ``InvalidSavedSearch`` (nothing stored) for an
+    empty search, a name that is empty or too long, unknown filters, or too many searches."""
+    query = clean_query(q)
+    cleaned = clean_filters(filters)
+    if not query and not cleaned:
+        raise InvalidSavedSearch("There is nothing to save: search for words or pick filters.")
+    name = " ".join(name.split()) or query or ", ".join(v for vs in cleaned.values() for v in vs)
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidSavedSearch(f"The name can have at most {MAX_NAME_LENGTH} characters.")
+    plan = analyzer.plan(query, {key: tuple(values) for key, values in cleaned.items()})
+    if query and not plan.has_text and not cleaned and not plan.chips:
+        raise InvalidSavedSearch("That search has only very common words: add a condition.")
+    with transaction.atomic():
+        if SavedSearch.objects.select_for_update().filter(user=user).count() >= MAX_SAVED_PER_USER:
+            raise InvalidSavedSearch(
+                f"You can keep at most {MAX_SAVED_PER_USER} saved searches: delete one first."
+            )
+        return SavedSearch.objects.create(
+            user=user,
+            name=name,
+            query=query,
+            filters=cleaned,
+            notify=notify,
+            plan=plan_to_json(plan),
+        )
+
+
+def clean_filters(filters: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Known facets only, each with at most ``MAX_FILTER_VALUES`` distinct non-empty values."""
+    cleaned: dict[str, list[str]] = {}
+    for name, values in filters.items():
+        if name not in FACET_FIELDS:
+            raise InvalidSavedSearch("A filter of this search is not one the search page has.")
+        kept = list(dict.fromkeys(" ".join(str(v).split())[:200] for v in values if str(v).strip()))
+        if len(kept) > MAX_FILTER_VALUES:
+            raise InvalidSavedSearch(f"A filter can have at most {MAX_FILTER_VALUES} values.")
+        if kept:
+            cleaned[name] = kept
+    return cleaned
+
+
+def delete_search(user, saved_search_id: int) -> bool:
+    """Delete one of ``user``'s saved searches (and its matches); False if they have none
+    with that id."""
+    deleted, _ = SavedSearch.objects.filter(user=user, pk=saved_search_id).delete()
+    return bool(deleted)
+
+
+def plan_to_json(plan: QueryPlan) -> dict[str, Any]:
+    return {
+        "phrasings": [[p.kind, [list(term) for term in p.terms]] for p in plan.phrasings],
+        "prefix": [list(term) for term in plan.prefix_terms],
+        "filters": {name: list(values) for name, values in plan.filters.items()},
+    }
+
+
+def plan_from_json(data: Mapping[str, Any]) -> QueryPlan:
+    phrasings = tuple(
+        Phrasing(tuple(tuple(term) for term in terms), kind)
+        for kind, terms in data.get("phrasings", ())
+    )
+    filters = {name: tuple(values) for name, values in data.get("filters", {}).items()}
+    prefix = frozenset(tuple(term) for term in data.get("prefix", ()))
+    return QueryPlan(phrasings, filters, prefix_terms=prefix)
+
+
+# --- matching ------------------------------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    return _ENDING.sub("", word) if len(word) > 3 else word
+
+
+class _CaseText:
+    """A document's affirmed words, ready for term and phrase checks."""
+
+    def __init__(self, doc: Mapping[str, Any]):
+        parts = []
+        for name in MATCHED_FIELDS:
+            value = doc.get(name) or ""
+            parts += value if isinstance(value, list) else [value]
+        # " | " keeps phrases from running across fields
+        stems = [" ".join(_stem(w) for w in normalise_words(part)) for part in parts]
+        self.joined = " " + " | ".join(stems) + " "
+        self.words = frozenset(self.joined.split())
+
+    def has(self, term: tuple[str, ...], prefix: bool) -> bool:
+        if len(term) == 1:
+            stem = _stem(term[0])
+            if stem in self.words:
+                return True
+            return prefix and f" {term[0]}" in self.joined
+        return " " + " ".join(_stem(w) for w in term) + " " in self.joined
+
+
+class SavedSearchMatcher:
+    """Saved searches compiled once, matched against many new case documents."""
+
+    def __init__(self, searches: Iterable[SavedSearch]):
+        self.searches = [(s.pk, s.user_id, s.created_at, plan_from_json(s.plan)) for s in searches]
+
+    def matches(self, doc: Mapping[str, Any], first_published: datetime | None) -> list[Match]:
+        text = _CaseText(doc)
+        found = []
+        for search_id, user_id, created_at, plan in self.searches:
+            if first_published is not None and first_published < created_at:
+                continue  # the case is not new to this search
+            if _passes_filters(doc, plan.filters) and _text_matches(text, plan):
+                found.append(Match(user_id, search_id, int(doc["id"])))
+        return found
+
+
+def _text_matches(text: _CaseText, plan: QueryPlan) -> bool:
+    if not plan.phrasings:
+        return True
+    return any(
+        all(text.has(term, term in plan.prefix_terms) for term in phrasing.terms)
+        for phrasing in plan.phrasings
+    )
+
+
+def _passes_filters(doc: Mapping[str, Any], filters: Mapping[str, tuple[str, ...]]) -> bool:
+    for name, values in filters.items():
+        value = doc.get(name)
+        if name in BOOLEAN_FACETS:
+            have = {"true" if value else "false"}
+        elif isinstance(value, list | tuple):
+            have = set(value)
+        else:
+            have = {value}
+        if not have & set(values):
+            return False
+    return True
+
+
+def queue_case(page_id: int) -> None:
+    """Queue a just-published case for matching and schedule the task (call on commit)."""
+    from search.tasks import match_saved_searches_task
+
+    try:
+        with transaction.atomic():
+            PendingAlertCase.objects.get_or_create(page_id=page_id)
+    except IntegrityError:  # queued by another process meanwhile
+        pass
+    match_saved_searches_task.enqueue()
+
+
+def match_pending(batch_size: int = MATCH_BATCH) -> int:
+    """Match queued cases against saved searches, batch by batch; returns matches delivered.
+
+    A case leaves the queue once its batch was matched and delivered. Cases that are no
+    longer live and public by then are dropped without matching.
+    """
+    from search.documents import case_document, indexable_cases, media_modalities, with_related
+
+    delivered = 0
+    while True:
+        pending = list(PendingAlertCase.objects.order_by("pk")[:batch_size])
+        if not pending:
+            return delivered
+        ids = [entry.page_id for entry in pending]
+        cases = list(with_related(indexable_cases().filter(pk__in=ids)))
+        if cases:
+            searches = (
+                SavedSearch.objects.filter(notify=True)
+                .only("pk", "user_id", "created_at", "plan")
+                .order_by("pk")
+            )
+            matcher = SavedSearchMatcher(searches.iterator(chunk_size=2000))
+            modalities = media_modalities(case.pk for case in cases)
+            found = []
+            for case in cases:
+                doc = case_document(case, 0, modalities=modalities.get(case.pk, ()))
+                found += matcher.matches(doc, case.first_published_at)
+            delivered += deliver_matches(found)
+        PendingAlertCase.objects.filter(pk__in=[entry.pk for entry in pending]).delete()
+
+
+def deliver_matches(matches: Iterable[Match]) -> int:
+    """Tell each user about each new matching case, once. Returns how many were new.
+
+    Today: an in-app record per (user, case), shown on the saved-searches page; a user with
+    several matching searches hears about the case once (their oldest matching search). This
+    is where notifications and email preferences plug in: route the returned new matches.
+    """
+    first: dict[tuple[int, int], Match] = {}
+    for match in matches:
+        first.setdefault((match.user_id, match.page_id), match)
+    if not first:
+        return 0
+    existing = set(
+        SavedSearchMatch.objects.filter(
+            user_id__in={user for user, _page in first}, page_id__in={page for _u, page in first}
+        ).values_list("user_id", "page_id")
+    )
+    new = [
+        SavedSearchMatch(user_id=m.user_id, saved_search_id=m.saved_search_id, page_id=m.page_id)
+        for key, m in first.items()
+        if key not in existing
+    ]
+    # ignore_conflicts: a concurrent batch may record the same (user, case) first
+    SavedSearchMatch.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
+
+
+def unknown_filter_values(filters: Mapping[str, Iterable[str]]) -> list[str]:
+    """Messages for filter values the site no longer has (a renamed specialty, say): such a
+    filter matches nothing, so the search cannot find or alert about new cases."""
+    from cases.models import BodySystem, Condition, Specialty
+    from cases.models.choices import AgeBand, CaseMode, Certainty, Sex
+    from search.presentation import FACET_LABELS
+
+    known: dict[str, Any] = {
+        "specialty": lambda values: Specialty.objects.filter(name__in=values),
+        "condition": lambda values: Condition.objects.filter(name__in=values),
+        "body_systems": lambda values: BodySystem.objects.filter(name__in=values),
+    }
+    choices = {
+        "age_band": AgeBand.values,
+        "sex": Sex.values,
+        "certainty": Certainty.values,
+        "case_mode": CaseMode.values,
+        "has_images": ["true", "false"],
+        "featured": ["true", "false"],
+    }
+    messages = []
+    for name, values in filters.items():
+        values = list(values)
+        if name in known:
+            present = set(known[name](values).values_list("name", flat=True))
+        elif name in choices:
+            present = set(choices[name])
+        else:
+            continue
+        for value in values:
+            if value not in present:
+                messages.append(f"{FACET_LABELS.get(name, name)} “{value}” no longer exists.")
+    return messages
