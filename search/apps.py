@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
         from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from cases.models import CasePage, Condition
+        from cases.models import CasePage, Condition, Specialty
         from search import signal_handlers as handlers
 
         uid = "casebook_search."
@@ -31,6 +31,12 @@ class SearchConfig(AppConfig):
         post_delete.connect(
             handlers.condition_deleted, Condition, dispatch_uid=uid + "condition_deleted"
         )
+        for signal in (post_save, post_delete):  # specialty names are recognised in queries
+            signal.connect(
+                handlers.condition_deleted,
+                Specialty,
+                dispatch_uid=f"{uid}specialty_{signal is post_save}",
+            )
         from media_pipeline.signals import media_changed
 
         media_changed.connect(handlers.media_changed, dispatch_uid=uid + "media_changed")

@@ -9,6 +9,7 @@ tsquery syntax (``&``, ``|``, ``!``, ``<->``, ``:*``, quotes are plain text or g
 Ranking: ``ts_rank`` with the weights below.
 """
 
+import unicodedata
 from collections.abc import Iterable
 
 from search.understanding import QueryPlan, Term
@@ -47,20 +48,27 @@ def create(cursor) -> None:
 
 
 def replace(cursor, rows: list[tuple[int, dict[str, str]]]) -> None:
-    """Write the texts of cases (id, column -> text); their rows exist already."""
+    """Write the texts of cases (id, column -> text); their rows exist already. Accents are
+    folded here (queries are folded by ``normalise_words``): "Zürich" is found as "zurich"
+    without the ``unaccent`` extension."""
     cursor.executemany(
         f"UPDATE {TABLE} SET vector = {_VECTOR} WHERE page_id = %s",  # noqa: S608
         [
             (
-                texts["condition"],
-                f"{texts['title']}\n{texts['summary']}",
-                f"{texts['findings']}\n{texts['body']}",
-                f"{texts['differentials']}\n{texts['negated']}",
+                _folded(texts["condition"]),
+                _folded(f"{texts['title']}\n{texts['summary']}"),
+                _folded(f"{texts['findings']}\n{texts['body']}"),
+                _folded(f"{texts['differentials']}\n{texts['negated']}"),
                 case_id,
             )
             for case_id, texts in rows
         ],
     )
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def remove(cursor, ids: Iterable[int]) -> None:

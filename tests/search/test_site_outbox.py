@@ -37,7 +37,7 @@ def test_nothing_is_enqueued_before_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         publish(case)
     assert not OutboxEntry.objects.exists()
-    assert len(callbacks) == 2  # the reindex, and the purge of media the version dropped
+    assert len(callbacks) == 3  # the reindex, saved-search matching, the purge of dropped media
 
 
 def test_publish_succeeds_when_the_engine_is_down(settings, django_capture_on_commit_callbacks):
