@@ -81,9 +81,13 @@ def site_analyzer() -> QueryAnalyzer:
     cached = _analyzer
     if cached is not None and cached[0] is synonyms:
         return cached[1]
-    from cases.models import Specialty
+    from cases.models import Condition, Specialty
 
-    analyzer = QueryAnalyzer(synonyms, Specialty.objects.values_list("name", flat=True))
+    analyzer = QueryAnalyzer(
+        synonyms,
+        Specialty.objects.values_list("name", flat=True),
+        Condition.objects.values_list("name", flat=True),
+    )
     _analyzer = (synonyms, analyzer)
     return analyzer
 

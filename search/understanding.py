@@ -16,7 +16,9 @@ the same plan (SQLite FTS5 and PostgreSQL tsquery in ``search.backends``, bool q
   corrected query and its synonyms are further phrasings, and ``correction`` holds it for a
   "did you mean" link.
 * Partial words: the last word, four letters or more and unknown to the vocabulary, also
-  matches as the start of a word ("cholecyst" finds "cholecystitis").
+  matches as the start of a word ("cholecyst" finds "cholecystitis"), and is completed to
+  the vocabulary's words that start with it (a stemming index holds "mening" for
+  "meningitis", which the prefix "meningi" does not reach).
 * Facet words: age words ("child", "elderly") and specialty names ("radiology") typed with
   other words become filters, returned as ``chips`` the page shows as removable. A word that
   belongs to a known phrase ("child abuse") stays text.
@@ -24,6 +26,7 @@ the same plan (SQLite FTS5 and PostgreSQL tsquery in ``search.backends``, bool q
 Pure: no Django. ``search.site.site_analyzer()`` builds the analyzer from the site's data.
 """
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,6 +43,9 @@ MAX_WORDS = 12
 MIN_CORRECTED_LENGTH = 5
 #: The last word typed, when the vocabulary does not know it, also matches as a word start.
 MIN_PREFIX_LENGTH = 4
+#: Vocabulary words a partial last word is completed to, and phrasings of each.
+MAX_COMPLETIONS = 3
+MAX_COMPLETED_PHRASINGS = 1
 
 STOPWORDS = frozenset(
     [
@@ -114,7 +120,8 @@ Term = tuple[str, ...]  # one word, or a phrase of several
 
 @dataclass(frozen=True)
 class Phrasing:
-    """Terms that must all occur; ``kind`` is "original", "synonym" or "corrected"."""
+    """Terms that must all occur; ``kind`` is "original", "synonym", "corrected" (a typo
+    fixed, or its synonyms) or "completed" (a partial last word completed)."""
 
     terms: tuple[Term, ...]
     kind: str = "original"
@@ -164,16 +171,23 @@ class QueryPlan:
 class QueryAnalyzer:
     """Plans queries against a synonym table and the site's specialty names."""
 
-    def __init__(self, synonyms: SynonymTable, specialties: Iterable[str] = ()):
+    def __init__(
+        self,
+        synonyms: SynonymTable,
+        specialties: Iterable[str] = (),
+        vocabulary: Iterable[str] = (),
+    ):
+        """``vocabulary``: more names whose words typos are corrected to (condition names
+        without synonyms, which the table does not hold)."""
         self.synonyms = synonyms
         self._specialties = {normalise_words(name): name for name in specialties if name.strip()}
+        self._extra_words = frozenset(word for name in vocabulary for word in normalise_words(name))
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
-        """Every word of every known phrase (the taxonomy's vocabulary)."""
-        return frozenset(
-            word for phrases in self.synonyms.phrase_sets for p in phrases for word in p
-        )
+        """Every word of every known phrase and name (the taxonomy's vocabulary)."""
+        words = {word for phrases in self.synonyms.phrase_sets for p in phrases for word in p}
+        return frozenset(words | self._extra_words)
 
     @cached_property
     def _correctable(self) -> list[str]:
@@ -188,7 +202,15 @@ class QueryAnalyzer:
         words, chips = self._facet_words(words, filters)
         for chip in chips:
             filters.setdefault(chip.facet, chip.values)
-        content = tuple(word for word in words if word not in STOPWORDS)
+        in_phrases = {
+            position
+            for start, end, _sets in self.synonyms.phrase_matches(words)
+            for position in range(start, end)
+            if end - start > 1
+        }  # "inflammation of the meninges" keeps its "of the"
+        content = tuple(
+            word for i, word in enumerate(words) if i in in_phrases or word not in STOPWORDS
+        )
         if not content:
             if words or not chips:
                 return QueryPlan(filters=filters, chips=chips, only_stopwords=bool(words))
@@ -200,12 +222,27 @@ class QueryAnalyzer:
         if corrected != content:
             correction = " ".join(corrected)
             phrasings += self._phrasings(corrected, "corrected", MAX_CORRECTED_PHRASINGS)
-        unique = tuple(dict.fromkeys(phrasings))
         last = content[-1]
-        prefix = frozenset()
+        prefix: frozenset[Term] = frozenset()
         if len(last) >= MIN_PREFIX_LENGTH and last not in self.vocabulary and last.isalpha():
             prefix = frozenset({(last,)})
+            for word in self._completions(last):
+                completed = (*content[:-1], word)
+                phrasings += self._phrasings(completed, "completed", MAX_COMPLETED_PHRASINGS)
+        unique = tuple(dict.fromkeys(phrasings))
         return QueryPlan(unique, filters, chips, correction, prefix_terms=prefix)
+
+    def _completions(self, start: str) -> list[str]:
+        """Vocabulary words that begin with ``start``, shortest first: a stemming index
+        cannot complete "meningi" (it stores "mening"), the vocabulary can."""
+        words = self._correctable
+        first = bisect.bisect_left(words, start)
+        found = []
+        for word in words[first:]:
+            if not word.startswith(start):
+                break
+            found.append(word)
+        return sorted(found, key=lambda word: (len(word), word))[:MAX_COMPLETIONS]
 
     def _phrasings(self, words: Phrase, kind: str, limit: int) -> list[Phrasing]:
         """The words (known phrases whole) and up to ``limit`` synonym phrasings of them."""
@@ -241,8 +278,8 @@ class QueryAnalyzer:
             best = process.extractOne(
                 word, self._correctable, scorer=OSA.distance, score_cutoff=edits
             )
-            # "smoker" is not a typo of "smoke": a stem or inflection matches through stemming
-            if best and not (word.startswith(best[0]) or best[0].startswith(word)):
+            # "smoker" is not a typo of "smoke": an inflection matches through stemming
+            if best and not word.startswith(best[0]):
                 word = best[0]
             corrected.append(word)
         return tuple(corrected)

@@ -197,12 +197,13 @@ def backend(request, corpus):
 
 
 @contextmanager
-def engine_backend(url: str) -> Iterator[EngineBackend]:
-    """An ``EngineBackend`` on ``url`` under a fresh index prefix, removed afterwards."""
+def engine_backend(url: str, analyzer=None) -> Iterator[EngineBackend]:
+    """An ``EngineBackend`` on ``url`` under a fresh index prefix, removed afterwards
+    (``analyzer``: the site's unless given)."""
     client = connect(url, timeout=10)
     prefix = f"test_site_{secrets.token_hex(4)}_"
     try:
-        yield EngineBackend(client, prefix=prefix, analyzer=site_analyzer())
+        yield EngineBackend(client, prefix=prefix, analyzer=analyzer or site_analyzer())
     finally:
         for name in client.list_indexes(f"{prefix}*"):
             client.delete_index(name)

@@ -4,63 +4,66 @@ abbreviations match as whole words and phrases, typos find the condition, ruled-
 rank below, highlights mark whole words, facet words become filters; and hostile input
 (FTS5 and tsquery syntax, long, emoji, combining marks, stop words) never fails."""
 
-import pytest
+import os
 
+import pytest
+from django.db import connection
+
+from search.backends.database import DatabaseBackend
 from search.documents import with_negations_apart
 from search.queries import SearchRequest
-from tests.factories import SpecialtyFactory
-from tests.search.site_fixtures import BACKENDS, backend_named, load
-
-pytestmark = pytest.mark.django_db
+from search.synonyms import SynonymTable
+from search.understanding import QueryAnalyzer
+from tests.search.site_fixtures import BACKENDS, ENGINE_URLS, engine_backend, load
 
 SPECS = {
-    "mi": dict(
-        title="Inferior STEMI after a long run",
-        summary="Crushing central pain radiating to the jaw.",
-        findings="ST elevation in II, III and aVF.",
-        condition="Myocardial infarction",
-    ),
-    "mention": dict(
-        title="Breathless at night",
-        summary="Orthopnoea and ankle swelling.",
-        history="Previous myocardial infarction in 2019.",
-        condition="Heart failure",
-    ),
-    "systemic": dict(
-        title="Tight skin and systemic features",
-        summary="Acute onset; heart sounds normal; family admitted her.",
-        condition="Systemic sclerosis",
-    ),
-    "tb": dict(
-        title="Cavitating upper lobe lesion",
-        summary="Night sweats and weight loss for months.",
-        condition="Tuberculosis",
-    ),
-    "tb_excluded": dict(
-        title="Right lower lobe consolidation",
-        summary="Fever and productive cough.",
-        findings="No evidence of tuberculosis on the film.",
-        condition="Pneumonia",
-    ),
-    "pe": dict(
-        title="Saddle embolus after a flight",
-        summary="Sudden breathlessness and pleuritic pain.",
-        condition="Pulmonary embolism",
-        specialty="Radiology",
-    ),
-    "pe_excluded": dict(
-        title="Sudden breathlessness in a tall young man",
-        summary="Pleuritic pain; pulmonary embolism was excluded by angiography.",
-        condition="Pneumothorax",
-    ),
-    "child_pneumonia": dict(
-        title="Consolidation in a wheezy child",
-        summary="Fever and cough.",
-        condition="Lobar pneumonia",
-        condition_synonyms=["pneumonia"],
-        specialty="Paediatrics",
-        age_band="5-9",
-    ),
+    "mi": {
+        "title": "Inferior STEMI after a long run",
+        "summary": "Crushing central pain radiating to the jaw.",
+        "findings": "ST elevation in II, III and aVF.",
+        "condition": "Myocardial infarction",
+    },
+    "mention": {
+        "title": "Breathless at night",
+        "summary": "Orthopnoea and ankle swelling.",
+        "history": "Previous myocardial infarction in 2019.",
+        "condition": "Heart failure",
+    },
+    "systemic": {
+        "title": "Tight skin and systemic features",
+        "summary": "Acute onset; heart sounds normal; family admitted her.",
+        "condition": "Systemic sclerosis",
+    },
+    "tb": {
+        "title": "Cavitating upper lobe lesion",
+        "summary": "Night sweats and weight loss for months.",
+        "condition": "Tuberculosis",
+    },
+    "tb_excluded": {
+        "title": "Right lower lobe consolidation",
+        "summary": "Fever and productive cough.",
+        "findings": "No evidence of tuberculosis on the film.",
+        "condition": "Pneumonia",
+    },
+    "pe": {
+        "title": "Saddle embolus after a flight",
+        "summary": "Sudden breathlessness and pleuritic pain.",
+        "condition": "Pulmonary embolism",
+        "specialty": "Radiology",
+    },
+    "pe_excluded": {
+        "title": "Sudden breathlessness in a tall young man",
+        "summary": "Pleuritic pain; pulmonary embolism was excluded by angiography.",
+        "condition": "Pneumothorax",
+    },
+    "child_pneumonia": {
+        "title": "Consolidation in a wheezy child",
+        "summary": "Fever and cough.",
+        "condition": "Lobar pneumonia",
+        "condition_synonyms": ["pneumonia"],
+        "specialty": "Paediatrics",
+        "age_band": "5-9",
+    },
 }
 
 
@@ -96,19 +99,41 @@ def document(number: int, spec: dict) -> dict:
     )
 
 
+DOCUMENTS = [document(number, spec) for number, spec in enumerate(SPECS.values())]
+ANALYZER = QueryAnalyzer(SynonymTable.from_file(), ["Radiology", "Paediatrics", "General medicine"])
+
+
 @pytest.fixture
-def cases(db):
-    """Case key -> document id (specialty names exist, so the analyzer knows them)."""
-    for name in ("Radiology", "Paediatrics", "General medicine"):
-        SpecialtyFactory(name=name)
-    return {key: 9000 + number for number, key in enumerate(SPECS)}
+def cases():
+    """Case key -> document id."""
+    return {key: doc["id"] for key, doc in zip(SPECS, DOCUMENTS, strict=True)}
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request, cases):
-    with backend_named(request.param) as found:
-        load(found, [document(number, spec) for number, spec in enumerate(SPECS.values())])
-        yield found
+@pytest.fixture(scope="module", params=BACKENDS)
+def loaded(request):
+    """Engines get the documents once per module (read-only tests); the database backends
+    get them in each test's transaction (``backend``)."""
+    if request.param in ENGINE_URLS:
+        url = os.environ.get(ENGINE_URLS[request.param], "")
+        if not url:
+            pytest.skip(f"{ENGINE_URLS[request.param]} is not set")
+        with engine_backend(url, analyzer=ANALYZER) as engine:
+            load(engine, DOCUMENTS)
+            yield engine
+    else:
+        yield request.param
+
+
+@pytest.fixture
+def backend(loaded, db):
+    if not isinstance(loaded, str):
+        return loaded
+    if connection.vendor != loaded:
+        pytest.skip(f"this run's database is {connection.vendor}, not {loaded}")
+    database = DatabaseBackend(analyzer=ANALYZER)
+    database.clear()
+    load(database, DOCUMENTS)
+    return database
 
 
 def search(backend, q, **params):
