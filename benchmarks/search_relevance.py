@@ -86,7 +86,7 @@ def evaluate(rank, queries, docs, show_misses: bool = False) -> dict:
 
 def run(backends: list[str], every: int = 1, show_misses: bool = False) -> dict[str, dict]:
     """Results per system ("baseline" and each backend label)."""
-    from search.documents import with_negations_apart
+    from search.negation import with_negations_apart
     from search.queries import SearchRequest
     from search.synonyms import SynonymTable
     from search.understanding import QueryAnalyzer

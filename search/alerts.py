@@ -16,8 +16,8 @@
 and email preferences plug in there.
 """
 
+import json
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 
 from search.models import PendingAlertCase, SavedSearch, SavedSearchMatch
 from search.queries import BOOLEAN_FACETS, FACET_FIELDS, MAX_FILTER_VALUES, clean_query
-from search.synonyms import normalise_words
+from search.textmatch import CaseText, plan_matches
 from search.understanding import Phrasing, QueryAnalyzer, QueryPlan
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,6 @@ MATCHED_FIELDS = (
     "condition",
     "condition_synonyms",
 )
-_ENDING = re.compile(r"(?:'s|(?<!s)s)$")
 
 
 class InvalidSavedSearch(ValueError):
@@ -142,56 +141,45 @@ def plan_from_json(data: Mapping[str, Any]) -> QueryPlan:
 # --- matching ------------------------------------------------------------------------------
 
 
-def _stem(word: str) -> str:
-    return _ENDING.sub("", word) if len(word) > 3 else word
-
-
-class _CaseText:
-    """A document's affirmed words, ready for term and phrase checks."""
-
-    def __init__(self, doc: Mapping[str, Any]):
-        parts = []
-        for name in MATCHED_FIELDS:
-            value = doc.get(name) or ""
-            parts += value if isinstance(value, list) else [value]
-        # " | " keeps phrases from running across fields
-        stems = [" ".join(_stem(w) for w in normalise_words(part)) for part in parts]
-        self.joined = " " + " | ".join(stems) + " "
-        self.words = frozenset(self.joined.split())
-
-    def has(self, term: tuple[str, ...], prefix: bool) -> bool:
-        if len(term) == 1:
-            stem = _stem(term[0])
-            if stem in self.words:
-                return True
-            return prefix and f" {term[0]}" in self.joined
-        return " " + " ".join(_stem(w) for w in term) + " " in self.joined
+#: (saved search id, created at) -> its plan, parsed (saved searches are never edited)
+_parsed_plans: dict[tuple[int, Any], QueryPlan] = {}
 
 
 class SavedSearchMatcher:
-    """Saved searches compiled once, matched against many new case documents."""
+    """Saved searches compiled once, matched against many new case documents.
 
-    def __init__(self, searches: Iterable[SavedSearch]):
-        self.searches = [(s.pk, s.user_id, s.created_at, plan_from_json(s.plan)) for s in searches]
+    ``searches``: (id, user id, created at, plan as stored) rows. Parsed plans are kept per
+    process, so a worker that matches case after case parses each saved search once.
+    """
+
+    def __init__(self, searches: Iterable[tuple[int, int, datetime | None, Any]]):
+        self.searches = []
+        for search_id, user_id, created_at, plan in searches:
+            parsed = _parsed_plans.get((search_id, created_at))
+            if parsed is None:
+                data = json.loads(plan) if isinstance(plan, str) else plan
+                parsed = _parsed_plans[search_id, created_at] = plan_from_json(data)
+            self.searches.append((search_id, user_id, created_at, parsed))
+
+    @staticmethod
+    def rows():
+        """The rows ``__init__`` takes, for every saved search with alerts, oldest first."""
+        return (
+            SavedSearch.objects.filter(notify=True)
+            .order_by("pk")
+            .values_list("pk", "user_id", "created_at", "plan")
+            .iterator(chunk_size=5000)
+        )
 
     def matches(self, doc: Mapping[str, Any], first_published: datetime | None) -> list[Match]:
-        text = _CaseText(doc)
+        text = CaseText(doc.get(name) for name in MATCHED_FIELDS)
         found = []
         for search_id, user_id, created_at, plan in self.searches:
-            if first_published is not None and first_published < created_at:
+            if first_published and created_at and first_published < created_at:
                 continue  # the case is not new to this search
-            if _passes_filters(doc, plan.filters) and _text_matches(text, plan):
+            if _passes_filters(doc, plan.filters) and plan_matches(text, plan):
                 found.append(Match(user_id, search_id, int(doc["id"])))
         return found
-
-
-def _text_matches(text: _CaseText, plan: QueryPlan) -> bool:
-    if not plan.phrasings:
-        return True
-    return any(
-        all(text.has(term, term in plan.prefix_terms) for term in phrasing.terms)
-        for phrasing in plan.phrasings
-    )
 
 
 def _passes_filters(doc: Mapping[str, Any], filters: Mapping[str, tuple[str, ...]]) -> bool:
@@ -236,12 +224,7 @@ def match_pending(batch_size: int = MATCH_BATCH) -> int:
         ids = [entry.page_id for entry in pending]
         cases = list(with_related(indexable_cases().filter(pk__in=ids)))
         if cases:
-            searches = (
-                SavedSearch.objects.filter(notify=True)
-                .only("pk", "user_id", "created_at", "plan")
-                .order_by("pk")
-            )
-            matcher = SavedSearchMatcher(searches.iterator(chunk_size=2000))
+            matcher = SavedSearchMatcher(SavedSearchMatcher.rows())
             modalities = media_modalities(case.pk for case in cases)
             found = []
             for case in cases:

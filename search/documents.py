@@ -17,7 +17,7 @@ from wagtail.models import Page
 from cases.markup import plain_text
 from cases.models import CasePage
 from media_pipeline.models import MediaItem, MediaKind
-from search.negation import split_negated
+from search.negation import with_negations_apart
 
 #: The modality a clinical photo is indexed under; DICOM series keep their Modality code
 #: ("OT", DICOM's "other", when it was empty).
@@ -118,26 +118,6 @@ def case_document(
         "version": int(version),
     }
     return with_negations_apart(document)
-
-
-#: Fields whose negated mentions move to ``negated`` (titles and the diagnosis state what
-#: the case *is*; their words stay where they are).
-NEGATABLE_FIELDS = ("summary", "history", "findings", "discussion", "learning_points", "management")
-
-
-def with_negations_apart(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` with each negated mention ("no evidence of tuberculosis", "PE was
-    excluded") taken out of its field and gathered in ``negated``, which ranks far below
-    (``search.negation``)."""
-    negated = []
-    out = dict(document)
-    for name in NEGATABLE_FIELDS:
-        affirmed, scopes = split_negated(document.get(name) or "")
-        out[name] = affirmed
-        if scopes:
-            negated.append(scopes)
-    out["negated"] = " | ".join(negated)
-    return out
 
 
 def _related(page: CasePage, name: str):

@@ -190,6 +190,10 @@ class QueryAnalyzer:
         return frozenset(words | self._extra_words)
 
     @cached_property
+    def _specialties_longest_first(self) -> list[tuple[Phrase, str]]:
+        return sorted(self._specialties.items(), key=lambda item: -len(item[0]))
+
+    @cached_property
     def _correctable(self) -> list[str]:
         return sorted(word for word in self.vocabulary if len(word) >= MIN_CORRECTED_LENGTH - 1)
 
@@ -297,7 +301,7 @@ class QueryAnalyzer:
         for position in range(len(words)):
             if position in protected or position in taken:
                 continue
-            for name_words, name in sorted(self._specialties.items(), key=lambda i: -len(i[0])):
+            for name_words, name in self._specialties_longest_first:
                 end = position + len(name_words)
                 if words[position:end] == name_words and not protected & set(range(position, end)):
                     taken.update(range(position, end))

@@ -87,13 +87,14 @@ class FacetTable:
     def filter_mask(self, name: str, values: tuple[str, ...]) -> np.ndarray:
         """Rows having any of ``values`` for facet ``name``."""
         vocabulary = {label: code for code, label in enumerate(self.labels[name])}
-        codes = np.array([vocabulary[v] for v in values if v in vocabulary], dtype=np.int64)
+        wanted = np.zeros(len(vocabulary) + 1, dtype=bool)  # the last slot: no value (-1)
+        wanted[[vocabulary[v] for v in values if v in vocabulary]] = True
         if name in MULTI_VALUED:
             positions, value_codes = self.pairs[name]
             mask = np.zeros(len(self.ids), dtype=bool)
-            mask[positions[np.isin(value_codes, codes)]] = True
+            mask[positions[wanted[value_codes]]] = True
             return mask
-        return np.isin(self.codes[name], codes)
+        return wanted[self.codes[name]]
 
     def filters_mask(self, filters: Mapping[str, tuple[str, ...]], skip: str = "") -> np.ndarray:
         mask = np.ones(len(self.ids), dtype=bool)
@@ -105,9 +106,17 @@ class FacetTable:
     def facets(self, matched: np.ndarray, filters: Mapping[str, tuple[str, ...]]) -> tuple:
         """Every facet's values with counts over ``matched`` rows filtered by the *other*
         facets; most frequent first, then by value; selected values nobody has count 0."""
+        masks = {
+            name: self.filter_mask(name, values)
+            for name, values in filters.items()
+            if name in FACET_FIELDS
+        }
         found = []
         for name in FACET_FIELDS:
-            rows = matched & self.filters_mask(filters, skip=name)
+            rows = matched.copy()
+            for other, mask in masks.items():
+                if other != name:
+                    rows &= mask
             labels = self.labels[name]
             if name in MULTI_VALUED:
                 positions, codes = self.pairs[name]

@@ -82,13 +82,24 @@ def clear(cursor) -> None:
     """Nothing: the vectors live on the rows, which the caller deletes."""
 
 
-def match(cursor, plan: QueryPlan) -> list[tuple[int, float]]:
-    """(case id, score) of every live case matching ``plan``; a higher score ranks higher."""
+def match(cursor, plan: QueryPlan) -> list[int]:
+    """Ids of every live case matching ``plan`` (the GIN index; no ranking)."""
+    query, params = tsquery(plan)
+    cursor.execute(
+        f"SELECT page_id FROM {TABLE}, ({query}) AS plan(q) "  # noqa: S608
+        "WHERE vector @@ q AND NOT deleted",
+        params,
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def scores(cursor, plan: QueryPlan, ids: list[int]) -> list[tuple[int, float]]:
+    """(id, score) for those of ``ids`` that match ``plan``; a higher score ranks higher."""
     query, params = tsquery(plan)
     cursor.execute(
         f"SELECT page_id, ts_rank(%s, vector, q) FROM {TABLE}, ({query}) AS plan(q) "  # noqa: S608
-        "WHERE vector @@ q AND NOT deleted",
-        [RANK_WEIGHTS, *params],
+        "WHERE page_id = ANY(%s) AND vector @@ q",
+        [RANK_WEIGHTS, *params, ids],
     )
     return cursor.fetchall()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search.documents import with_negations_apart
+from search.negation import with_negations_apart
 from search.queries import SearchRequest
 from search.synonyms import SynonymTable
 from search.understanding import QueryAnalyzer

@@ -175,9 +175,10 @@ def test_deliver_matches_records_each_user_and_case_once():
     ],
 )
 def test_the_matcher_checks_phrases_whole_words_and_prefixes(q, title, matches):
-    search = SavedSearch(pk=1, user_id=2, plan=alerts.plan_to_json(site_analyzer().plan(q)))
-    matcher = alerts.SavedSearchMatcher([search])
-    expected = [alerts.Match(2, 1, 5)] if matches else []
+    plan = alerts.plan_to_json(site_analyzer().plan(q))
+    search_id = 1000 + ["heart attack", "stemi", "fracture", "cholecyst"].index(q)
+    matcher = alerts.SavedSearchMatcher([(search_id, 2, None, plan)])
+    expected = [alerts.Match(2, search_id, 5)] if matches else []
     assert matcher.matches({"id": 5, "title": title}, None) == expected
 
 

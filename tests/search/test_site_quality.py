@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from search.backends.database import DatabaseBackend
-from search.documents import with_negations_apart
+from search.negation import with_negations_apart
 from search.queries import SearchRequest
 from search.synonyms import SynonymTable
 from search.understanding import QueryAnalyzer
