@@ -80,12 +80,13 @@ class DatabaseBackend(SearchBackend):
         table = self.facet_table()
         matched = self._matched(table, plan) if plan.has_text else np.ones(len(table), bool)
         results = matched & table.filters_mask(plan.filters)
+        many = int(matched.sum()) > RANK_LIMIT
         total = int(results.sum())
         start, size = result_window(req)
         hits: tuple[Hit, ...] = ()
         if size and start < total:
             sort = req.effective_sort if plan.has_text else _without_text(req.effective_sort)
-            scores = self._scores(table, plan, results) if sort == "relevance" else None
+            scores = self._scores(table, plan, results, many) if sort == "relevance" else None
             ordered = table.order(results, sort, scores)[start : start + size]
             page_ids = [int(table.ids[p]) for p in ordered]
             score_of = (
@@ -112,26 +113,27 @@ class DatabaseBackend(SearchBackend):
         matched[positions[positions >= 0]] = True
         return matched
 
-    def _scores(self, table: FacetTable, plan: QueryPlan, rows: np.ndarray) -> np.ndarray:
+    def _scores(
+        self, table: FacetTable, plan: QueryPlan, rows: np.ndarray, many: bool
+    ) -> np.ndarray:
         """Relevance of the ``rows`` (a higher score ranks higher).
 
-        Up to ``RANK_LIMIT`` rows: the index's own ranking (bm25, ts_rank), computed for
-        those rows only. Beyond, ranking every match costs more than the target allows
+        When the query matches at most ``RANK_LIMIT`` cases: the index's own ranking (bm25,
+        ts_rank). With ``many`` matches, ranking every one costs more than the target allows
         (bm25 is ten times the match itself): the rows whose diagnosis matches the query
-        come first (ranked by the index when they are few enough), then the rest, newest
+        come first, ranked by the index on the diagnosis column, then the rest, newest
         first. The diagnosis still outranks a passing mention.
         """
         scores = np.zeros(len(table), dtype=np.float64)
-        ranked = rows
-        if int(rows.sum()) > RANK_LIMIT:
-            diagnosis = rows & table.filter_mask(
-                "condition", self._conditions_matching(table, plan)
-            )
-            scores[diagnosis] = DIAGNOSIS_TIER
-            ranked = diagnosis if int(diagnosis.sum()) <= RANK_LIMIT else np.zeros_like(rows)
+        ranked, columns = rows, ()
+        if many:
+            names = self._conditions_matching(table, plan)
+            ranked = rows & table.filter_mask("condition", names)
+            scores[ranked] = DIAGNOSIS_TIER
+            columns = ("condition",)
         ids = [int(i) for i in table.ids[ranked]]
         if ids:
-            found = self._run(self._text.scores, plan, ids)
+            found = self._run(self._text.scores, plan, ids, columns)
             positions = table.positions_of(np.array([row[0] for row in found], dtype=np.int64))
             known = positions >= 0
             scores[positions[known]] += np.array([row[1] for row in found], dtype=np.float64)[known]

@@ -93,8 +93,11 @@ def match(cursor, plan: QueryPlan) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def scores(cursor, plan: QueryPlan, ids: list[int]) -> list[tuple[int, float]]:
-    """(id, score) for those of ``ids`` that match ``plan``; a higher score ranks higher."""
+def scores(
+    cursor, plan: QueryPlan, ids: list[int], columns: tuple[str, ...] = ()
+) -> list[tuple[int, float]]:
+    """(id, score) for those of ``ids`` that match ``plan``; a higher score ranks higher.
+    ``columns`` is for SQLite; here the ids already select the rows (primary key)."""
     query, params = tsquery(plan)
     cursor.execute(
         f"SELECT page_id, ts_rank(%s, vector, q) FROM {TABLE}, ({query}) AS plan(q) "  # noqa: S608
