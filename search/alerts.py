@@ -11,9 +11,10 @@
   diagnosis and its synonyms; not the negated mentions nor the differentials): "no evidence
   of tuberculosis" alerts nobody who watches tuberculosis.
 
-``deliver_matches`` is the one place a match reaches a person: today an in-app record
-(``SavedSearchMatch``, unique per user and case, shown on /search/saved/). Notifications
-and email preferences plug in there.
+``deliver_matches`` is the one place a match reaches a person: a ``SavedSearchMatch`` (unique
+per user and case, listed on /search/saved/) and a notification (``notifications.services.
+notify``, event ``saved_search``): it shows in the bell and is emailed as the user's
+notification preferences say (straight away, in the daily digest, or never).
 """
 
 import json
@@ -218,28 +219,36 @@ def match_pending(batch_size: int = MATCH_BATCH) -> int:
 
     delivered = 0
     while True:
-        pending = list(PendingAlertCase.objects.order_by("pk")[:batch_size])
-        if not pending:
-            return delivered
-        ids = [entry.page_id for entry in pending]
-        cases = list(with_related(indexable_cases().filter(pk__in=ids)))
-        if cases:
-            matcher = SavedSearchMatcher(SavedSearchMatcher.rows())
-            modalities = media_modalities(case.pk for case in cases)
-            found = []
-            for case in cases:
-                doc = case_document(case, 0, modalities=modalities.get(case.pk, ()))
-                found += matcher.matches(doc, case.first_published_at)
-            delivered += deliver_matches(found)
-        PendingAlertCase.objects.filter(pk__in=[entry.pk for entry in pending]).delete()
+        # One transaction per batch: its matches are recorded, notified and dequeued
+        # together, and a concurrent run skips the rows this one holds (on PostgreSQL;
+        # SQLite has one writer at a time).
+        with transaction.atomic():
+            pending = list(
+                PendingAlertCase.objects.select_for_update(skip_locked=True).order_by("pk")[
+                    :batch_size
+                ]
+            )
+            if not pending:
+                return delivered
+            ids = [entry.page_id for entry in pending]
+            cases = list(with_related(indexable_cases().filter(pk__in=ids)))
+            if cases:
+                matcher = SavedSearchMatcher(SavedSearchMatcher.rows())
+                modalities = media_modalities(case.pk for case in cases)
+                found = []
+                for case in cases:
+                    doc = case_document(case, 0, modalities=modalities.get(case.pk, ()))
+                    found += matcher.matches(doc, case.first_published_at)
+                delivered += deliver_matches(found)
+            PendingAlertCase.objects.filter(pk__in=[entry.pk for entry in pending]).delete()
 
 
 def deliver_matches(matches: Iterable[Match]) -> int:
     """Tell each user about each new matching case, once. Returns how many were new.
 
-    Today: an in-app record per (user, case), shown on the saved-searches page; a user with
-    several matching searches hears about the case once (their oldest matching search). This
-    is where notifications and email preferences plug in: route the returned new matches.
+    A user with several matching searches hears about the case once (their oldest matching
+    search): a ``SavedSearchMatch`` row and a notification naming that search. Call inside
+    the transaction that dequeued the cases (``match_pending``).
     """
     first: dict[tuple[int, int], Match] = {}
     for match in matches:
@@ -258,7 +267,27 @@ def deliver_matches(matches: Iterable[Match]) -> int:
     ]
     # ignore_conflicts: a concurrent batch may record the same (user, case) first
     SavedSearchMatch.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    _notify(new)
     return len(new)
+
+
+def _notify(new: list[SavedSearchMatch]) -> None:
+    """One notification per new match, naming the saved search (the user's own words, no
+    case text); one ``notify`` call per case and search name."""
+    from notifications.models import Event
+    from notifications.services import notify
+
+    names = dict(
+        SavedSearch.objects.filter(pk__in={m.saved_search_id for m in new}).values_list(
+            "pk", "name"
+        )
+    )
+    recipients: dict[tuple[int, str], list[int]] = {}
+    for match in new:
+        name = names.get(match.saved_search_id, "")
+        recipients.setdefault((match.page_id, name), []).append(match.user_id)
+    for (page_id, name), user_ids in recipients.items():
+        notify(user_ids, Event.SAVED_SEARCH, page_id=page_id, message=f"Saved search: {name}")
 
 
 def unknown_filter_values(filters: Mapping[str, Iterable[str]]) -> list[str]:
@@ -280,6 +309,7 @@ def unknown_filter_values(filters: Mapping[str, Iterable[str]]) -> list[str]:
         "case_mode": CaseMode.values,
         "has_images": ["true", "false"],
         "featured": ["true", "false"],
+        "peer_reviewed": ["true", "false"],
     }
     messages = []
     for name, values in filters.items():

@@ -19,7 +19,7 @@ from search.results import Facet, FacetValue
 MULTI_VALUED = ("body_systems", "modalities", "tags")
 SINGLE_VALUED = tuple(name for name in FACET_FIELDS if name not in MULTI_VALUED)
 #: The compact row a process keeps per case: facet values, then sort keys.
-ROW_KEYS = (*FACET_FIELDS, "published", "activity")
+ROW_KEYS = (*FACET_FIELDS, "published", "activity", "last_activity")
 
 
 def compact_row(source: Mapping[str, Any]) -> tuple:
@@ -33,10 +33,15 @@ def compact_row(source: Mapping[str, Any]) -> tuple:
             values.append("true" if value else "false")
         else:
             values.append(value or "")
-    published = source.get("published_at")
-    values.append(datetime.fromisoformat(published).timestamp() if published else 0.0)
+    values.append(_timestamp(source.get("published_at")))
     values.append(int(source.get("comment_count") or 0) + int(source.get("proposal_count") or 0))
+    values.append(_timestamp(source.get("last_activity_at")))
     return tuple(values)
+
+
+def _timestamp(value: str | None) -> float:
+    """Seconds since the epoch of an ISO date, 0 for none (sorts after every real date)."""
+    return datetime.fromisoformat(value).timestamp() if value else 0.0
 
 
 class FacetTable:
@@ -45,8 +50,9 @@ class FacetTable:
     def __init__(self, rows: Mapping[int, tuple]):
         self.ids = np.array(sorted(rows), dtype=np.int64)
         ordered = [rows[int(case_id)] for case_id in self.ids]
-        self.published = np.array([row[-2] for row in ordered], dtype=np.float64)
-        self.activity = np.array([row[-1] for row in ordered], dtype=np.int64)
+        self.published = np.array([row[-3] for row in ordered], dtype=np.float64)
+        self.activity = np.array([row[-2] for row in ordered], dtype=np.int64)
+        self.last_activity = np.array([row[-1] for row in ordered], dtype=np.float64)
         self.labels: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}
         #: multi-valued facets: (row position, value code) pairs
@@ -139,8 +145,8 @@ class FacetTable:
         """Row positions of the ``rows`` mask in ``sort`` order (ties: newest, then id)."""
         positions = np.flatnonzero(rows)
         keys = [-self.ids[positions], -self.published[positions]]
-        if sort == "discussed":
-            keys.append(-self.activity[positions])
+        if sort == "discussed":  # as the engine: activity, then the latest activity
+            keys += [-self.last_activity[positions], -self.activity[positions]]
         elif sort == "relevance" and scores is not None:
             keys.append(-scores[positions])
         return positions[np.lexsort(keys)]

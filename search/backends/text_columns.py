@@ -51,9 +51,11 @@ SOURCE_KEYS = (
     "tags",
     "has_images",
     "featured",
+    "peer_reviewed",
     "published_at",
     "comment_count",
     "proposal_count",
+    "last_activity_at",
 )
 
 
