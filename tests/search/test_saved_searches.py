@@ -4,6 +4,7 @@ batched), one record per user and case, the saved-searches page and who may use 
 import pytest
 from django.urls import reverse
 
+from notifications.models import Notification
 from search import alerts
 from search.models import PendingAlertCase, SavedSearch, SavedSearchMatch
 from search.site import site_analyzer
@@ -156,12 +157,15 @@ def test_deliver_matches_records_each_user_and_case_once():
     user = make_clinician()
     first = SavedSearch.objects.create(user=user, name="a", query="a")
     second = SavedSearch.objects.create(user=user, name="b", query="b")
+    case = CasePageFactory(title="A case")
     delivered = alerts.deliver_matches(
-        [alerts.Match(user.pk, first.pk, 7), alerts.Match(user.pk, second.pk, 7)]
+        [alerts.Match(user.pk, first.pk, case.pk), alerts.Match(user.pk, second.pk, case.pk)]
     )
     assert delivered == 1
-    assert alerts.deliver_matches([alerts.Match(user.pk, second.pk, 7)]) == 0
-    assert matched(user) == {("a", 7)}
+    assert alerts.deliver_matches([alerts.Match(user.pk, second.pk, case.pk)]) == 0
+    assert matched(user) == {("a", case.pk)}
+    told = Notification.objects.get(recipient=user)  # in the bell, once, naming the search
+    assert (told.event, told.page_id, told.message) == ("saved_search", case.pk, "Saved search: a")
 
 
 @pytest.mark.parametrize(
