@@ -22,6 +22,7 @@ class Event(models.TextChoices):
     CASE_OF_THE_WEEK = "case_of_the_week", "chose your case as a case of the week"
     PEER_REVIEWED = "peer_reviewed", "marked your case peer reviewed"
     COLLECTION_SHARED = "collection_shared", "shared a collection of cases with you"
+    SAVED_SEARCH = "saved_search", "found a new case for your saved search"
 
 
 MODERATION_EVENTS = (Event.EDIT_REQUESTED, Event.REMOVED)

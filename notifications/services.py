@@ -36,6 +36,8 @@ UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 DIGEST_INTERVAL = timedelta(hours=20)
 #: Events about accounts reach users who cannot (yet, or any more) see cases.
 ACCOUNT_EVENTS = (Event.VERIFIED, Event.VERIFICATION_REJECTED)
+#: Events that Casebook itself tells, not a person.
+CASEBOOK_EVENTS = (*ACCOUNT_EVENTS, Event.OUTCOME_REMINDER, Event.SAVED_SEARCH)
 
 
 def case_readers(user_ids: Iterable[int]):
@@ -244,7 +246,7 @@ def describe(row: Notification) -> str:
     if actor is not None:
         profile = getattr(actor, "clinician_profile", None)
         name = profile.display_name if profile else "An editor"
-    if row.event in (Event.VERIFIED, Event.VERIFICATION_REJECTED, Event.OUTCOME_REMINDER):
+    if row.event in CASEBOOK_EVENTS:
         name = "Casebook"
     return f"{name} {row.get_event_display()}"
 

@@ -42,6 +42,8 @@ def open_notification(request, notification_id: int):
         return redirect("curation:saved")
     if row.page is None:
         return redirect("notifications:list")
+    if row.event == Event.SAVED_SEARCH:  # about the case itself, not its discussion
+        return redirect(row.page.url)
     anchor = (
         f"#comment-{row.comment_id}"
         if row.comment_id

@@ -26,3 +26,13 @@ if [ -z "${DATABASE_URL:-}" ]; then
   echo "run_tests: NOTICE: no PostgreSQL; this run uses SQLite" >&2
 fi
 "$PY" -m pytest -q "$@"
+status=$?
+# The search contract also runs on SQLite's FTS5 index (the embedded default) when the main
+# run used PostgreSQL: only the backend-parametrised search modules, their sqlite cases.
+if [ -n "${DATABASE_URL:-}" ] && [ $# -eq 0 ]; then
+  echo "run_tests: the search backend contract on SQLite"
+  env -u DATABASE_URL "$PY" -m pytest -q -k sqlite \
+    tests/search/test_site_search.py tests/search/test_site_quality.py \
+    tests/search/test_relevance.py || status=1
+fi
+exit $status

@@ -140,6 +140,16 @@ def search_payload(results: SearchResults) -> dict:
             }
             for hit in results.hits
         ],
+        "chips": [
+            {
+                "facet": chip.facet,
+                "values": list(chip.values),
+                "label": chip.label,
+                "q": chip.without,
+            }
+            for chip in results.chips
+        ],
+        "suggestion": results.suggestion,
         "facets": {
             facet.name: [
                 {"value": value.value, "count": value.count, "selected": value.selected}

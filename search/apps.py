@@ -7,11 +7,11 @@ class SearchConfig(AppConfig):
     verbose_name = "Peer search"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from cases.models import CasePage, Condition
+        from cases.models import CasePage, Condition, Specialty
         from search import signal_handlers as handlers
 
         uid = "casebook_search."
@@ -31,6 +31,13 @@ class SearchConfig(AppConfig):
         post_delete.connect(
             handlers.condition_deleted, Condition, dispatch_uid=uid + "condition_deleted"
         )
+        for signal in (post_save, post_delete):  # specialty names are recognised in queries
+            signal.connect(
+                handlers.condition_deleted,
+                Specialty,
+                dispatch_uid=f"{uid}specialty_{signal is post_save}",
+            )
         from media_pipeline.signals import media_changed
 
         media_changed.connect(handlers.media_changed, dispatch_uid=uid + "media_changed")
+        post_migrate.connect(handlers.migrated, sender=self, dispatch_uid=uid + "migrated")

@@ -17,6 +17,7 @@ from wagtail.models import Page
 from cases.markup import plain_text
 from cases.models import CasePage
 from media_pipeline.models import MediaItem, MediaKind
+from search.negation import with_negations_apart
 
 #: The modality a clinical photo is indexed under; DICOM series keep their Modality code
 #: ("OT", DICOM's "other", when it was empty).
@@ -78,7 +79,7 @@ def case_document(
     activity = _related(page, "activity")
     confirmed = _related(page, "confirmed_diagnosis")
     last_activity = activity.last_activity_at if activity else None
-    return {
+    document = {
         "id": page.pk,
         "url": page.get_url() or page.url_path,
         "title": page.title,
@@ -116,6 +117,7 @@ def case_document(
         "last_activity_at": last_activity.isoformat() if last_activity else None,
         "version": int(version),
     }
+    return with_negations_apart(document)
 
 
 def _related(page: CasePage, name: str):

@@ -6,21 +6,34 @@ escaped and the only markup is balanced ``<mark>``/``</mark>``.
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable
 
 FRAGMENT_SIZE = 150
-#: Terms this short are marked as whole words only: neither "mi" nor the synonym "ami" may
-#: mark part of "family".
-SHORT_TERM = 4
+#: Endings a stemming index matches too ("fracture" marks "fractures"); never a part of a word.
+_ENDINGS = r"(?:s|es|'s)?"
 
 
-def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """One case-insensitive pattern for all terms, longest first; None when there are none."""
+def term_pattern(
+    terms: Iterable[tuple[str, ...]], prefixes: Iterable[tuple[str, ...]] = ()
+) -> re.Pattern[str] | None:
+    """One case-insensitive pattern marking each term (a word, or a phrase of several) as
+    whole words only: "stemi" never marks part of "systemic", "heart attack" only the phrase.
+    Terms in ``prefixes`` also mark words they start ("cholecyst" marks "cholecystitis")."""
+    starts = set(prefixes)
     parts = []
-    for term in sorted({t.lower() for t in terms if t.strip()}, key=len, reverse=True):
-        escaped = r"\s+".join(re.escape(word) for word in term.split())
-        parts.append(rf"\b{escaped}\b" if len(term) <= SHORT_TERM else escaped)
+    for term in sorted(set(terms), key=lambda t: -len(" ".join(t))):
+        if not term:
+            continue
+        escaped = r"[\W_]+".join(_folded(word) for word in term)
+        ending = r"\w*" if term in starts else _ENDINGS
+        parts.append(rf"(?<!\w){escaped}{ending}(?!\w)")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def _folded(word: str) -> str:
+    """A word as a pattern that also matches its accented spellings (terms are accent-free)."""
+    return "".join(re.escape(ch) + "[\u0300-\u036f]*" for ch in word)
 
 
 def highlight(text: str, pattern: re.Pattern[str] | None, size: int = FRAGMENT_SIZE) -> str:
@@ -29,7 +42,8 @@ def highlight(text: str, pattern: re.Pattern[str] | None, size: int = FRAGMENT_S
     shown as "…"."""
     if pattern is None:
         return ""
-    text = " ".join(text.split())
+    # Decomposed, so that accent-free terms match accented words; composed again at the end.
+    text = unicodedata.normalize("NFD", " ".join(text.split()))
     first = pattern.search(text)
     if first is None:
         return ""
@@ -50,4 +64,4 @@ def highlight(text: str, pattern: re.Pattern[str] | None, size: int = FRAGMENT_S
         position = match.end()
     out.append(html.escape(fragment[position:]))
     out.append("…" if end < len(text) else "")
-    return "".join(out)
+    return unicodedata.normalize("NFC", "".join(out))

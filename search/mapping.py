@@ -21,6 +21,7 @@ OTHER_TEXT_FIELDS = (
     "management",
     "condition_synonyms",
     "differentials",
+    "negated",
 )
 KEYWORD_FIELDS = (
     "specialty",
@@ -95,13 +96,8 @@ def _properties() -> dict[str, Any]:
     properties: dict[str, Any] = {
         "id": {"type": "integer"},
         "url": {"type": "keyword", "index": False, "doc_values": False},
-        # matching only, never returned or phrase-queried: no positions, no length norms
-        ALL_TEXT_FIELD: {
-            "type": "text",
-            "analyzer": TEXT_ANALYZER,
-            "index_options": "freqs",
-            "norms": False,
-        },
+        # matching only, never returned: positions (synonyms match as phrases), no norms
+        ALL_TEXT_FIELD: {"type": "text", "analyzer": TEXT_ANALYZER, "norms": False},
         "condition": {
             **_text(),
             "fields": {

@@ -22,13 +22,15 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from search import conf, mapping
 from search.mapping import ALL_TEXT_FIELD
 
+if TYPE_CHECKING:
+    from search.understanding import Phrasing, QueryPlan
+
 MAX_QUERY_LENGTH = 200
-MAX_EXPANSIONS = 6
 MAX_PAGE_SIZE = 100
 MAX_FILTER_VALUES = 20
 MAX_FILTER_VALUE_LENGTH = 200
@@ -46,16 +48,17 @@ FUZZINESS = "AUTO:5,9"
 WORDS_MINIMUM_SHOULD_MATCH = "3<-25%"
 
 SEARCH_FIELDS = (
-    "condition^5",
-    "condition_synonyms^5",
-    "title^3",
-    "summary^2",
-    "findings",
+    "condition^10",
+    "condition_synonyms^10",
+    "title^4",
+    "summary^3",
+    "findings^1.5",
     "history",
     "discussion",
     "learning_points",
     "management",
-    "differentials^0.5",
+    "differentials^0.3",
+    "negated^0.05",
 )
 PHRASE_FIELDS = ("condition^5", "title^3", "summary^2", "findings", "history")
 # Snippets come from the short fields: highlighting the long history and discussion fields
@@ -115,10 +118,6 @@ _SYNTAX = re.compile(r"""[+\-=&|><!(){}\[\]^"~*?:\\/]""")
 
 class InvalidSearch(ValueError):
     """User input that cannot be turned into a search; the message is safe to show."""
-
-
-class Expander(Protocol):
-    def expand(self, query: str, *, limit: int = ...) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -189,44 +188,67 @@ def clean_query(raw: str) -> str:
     return text.strip()
 
 
-def build_search_body(req: SearchRequest, *, synonyms: Expander) -> dict[str, Any]:
-    """The ``_search`` body for ``req``: query, post_filter, facet aggs, highlight, sort, page."""
+def build_search_body(req: SearchRequest, plan: "QueryPlan") -> dict[str, Any]:
+    """The ``_search`` body for ``req`` as ``plan`` reads it: query, post_filter, facet aggs,
+    highlight, sort, page. The plan's filters (the request's, and those recognised in its
+    words) replace ``req.filters``."""
     start, size = result_window(req)
-    expansions = synonyms.expand(req.q, limit=MAX_EXPANSIONS) if req.q else []
+    sort = req.effective_sort if plan.has_text else _without_text(req.effective_sort)
     body: dict[str, Any] = {
-        "query": text_query(req.q, expansions) if req.q else {"bool": {"must_not": [TOMBSTONE]}},
-        "aggs": facet_aggregations(req.filters),
-        "sort": SORTS[req.effective_sort],
+        "query": text_query(plan) if plan.has_text else {"bool": {"must_not": [TOMBSTONE]}},
+        "aggs": facet_aggregations(plan.filters),
+        "sort": SORTS[sort],
         "from": start,
         "size": size,
         "track_total_hits": True,
         "_source": list(SOURCE_FIELDS),
     }
-    if req.filters:
-        body["post_filter"] = {"bool": {"filter": filter_clauses(req.filters)}}
-    if req.q:
-        body["highlight"] = highlight(req.q, expansions)
+    if plan.filters:
+        body["post_filter"] = {"bool": {"filter": filter_clauses(plan.filters)}}
+    if plan.has_text:
+        body["highlight"] = highlight(plan)
     return body
 
 
-def highlight(q: str, expansions: list[str]) -> dict[str, Any]:
-    """Mark the words of the query and of its synonyms, exactly (not fuzzily).
+def build_count_body(plan: "QueryPlan") -> dict[str, Any]:
+    """A ``size: 0`` search counting the cases ``plan`` finds, filters applied."""
+    query = text_query(plan) if plan.has_text else {"bool": {"must_not": [TOMBSTONE]}}
+    return {
+        "size": 0,
+        "track_total_hits": True,
+        "query": {"bool": {"must": [query], "filter": filter_clauses(plan.filters)}},
+    }
+
+
+def _without_text(sort: str) -> str:
+    return "newest" if sort == "relevance" else sort
+
+
+def highlight(plan: "QueryPlan") -> dict[str, Any]:
+    """Mark the plan's terms exactly: words as whole words, phrases only as phrases.
 
     A separate ``highlight_query`` because highlighting with the fuzzy search query builds
     automata per document and field: measured at seconds per search on 5k cases.
     """
+    clauses = []
+    for term in plan.highlight_terms:
+        kind = "phrase_prefix" if term in plan.prefix_terms else "phrase"
+        clauses.append(
+            {
+                "multi_match": {
+                    "query": " ".join(term),
+                    "type": kind,
+                    "fields": list(HIGHLIGHT_FIELDS),
+                }
+            }
+        )
     return {
         "pre_tags": ["<mark>"],
         "post_tags": ["</mark>"],
         "fragment_size": HIGHLIGHT_FRAGMENT_SIZE,
         "number_of_fragments": 2,
         "fields": {name: {} for name in HIGHLIGHT_FIELDS},
-        "highlight_query": {
-            "multi_match": {
-                "query": " ".join([q, *expansions]),
-                "fields": list(HIGHLIGHT_FIELDS),
-            }
-        },
+        "highlight_query": {"bool": {"should": clauses, "minimum_should_match": 1}},
     }
 
 
@@ -252,29 +274,34 @@ def page_count(total: int, page_size: int) -> int:
     return math.ceil(min(total, MAX_RESULT_WINDOW) / page_size)
 
 
-def text_query(q: str, expansions: list[str]) -> dict[str, Any]:
+def text_query(plan: "QueryPlan") -> dict[str, Any]:
     """Which cases match, and how they rank.
 
-    Match: every word of the query (typo-tolerant) or of one synonym phrasing (exact: synonyms
-    are spelled right) occurs somewhere in the case, checked on the combined ``all_text``
-    field. Rank: the same words per field with field boosts (original phrasing boosted over
-    synonyms), plus a bonus for the words as a phrase.
+    Match: every term of one phrasing occurs in the case (``all_text``): a word (typo-tolerant
+    in the user's own phrasing; the last word also as a word start when the vocabulary does
+    not know it), a phrase as a phrase (synonyms are phrases: "heart attack" never matches
+    "heart" alone). With more than three words, a quarter of the user's own may be missing.
+    Rank: each term per field with the field boosts (the user's phrasing boosted over
+    synonyms and corrections), plus a bonus for the user's words as a phrase.
     """
-    match_any_phrasing = [_all_text_match(q, fuzzy=True)]
-    match_any_phrasing += [_all_text_match(text, fuzzy=False) for text in expansions]
-    ranking = [_field_boosted(q, ORIGINAL_BOOST)]
-    ranking += [_field_boosted(text, 1.0) for text in expansions]
-    ranking.append(
-        {
-            "multi_match": {
-                "query": q,
-                "type": "phrase",
-                "fields": list(PHRASE_FIELDS),
-                "slop": PHRASE_SLOP,
-                "boost": PHRASE_BOOST,
+    match_any_phrasing = [_phrasing_match(phrasing, plan) for phrasing in plan.phrasings]
+    ranking = []
+    for phrasing in plan.phrasings:
+        boost = ORIGINAL_BOOST if phrasing.kind == "original" else 1.0
+        ranking += [_field_boosted(term, boost) for term in phrasing.terms]
+    original = plan.phrasings[0]
+    if len(original.terms) > 1:
+        ranking.append(
+            {
+                "multi_match": {
+                    "query": original.text,
+                    "type": "phrase",
+                    "fields": list(PHRASE_FIELDS),
+                    "slop": PHRASE_SLOP,
+                    "boost": PHRASE_BOOST,
+                }
             }
-        }
-    )
+        )
     return {
         "bool": {
             "must": [{"bool": {"should": match_any_phrasing, "minimum_should_match": 1}}],
@@ -284,19 +311,34 @@ def text_query(q: str, expansions: list[str]) -> dict[str, Any]:
     }
 
 
-def _all_text_match(text: str, *, fuzzy: bool) -> dict[str, Any]:
-    match: dict[str, Any] = {"query": text, "minimum_should_match": WORDS_MINIMUM_SHOULD_MATCH}
+def _phrasing_match(phrasing: "Phrasing", plan: "QueryPlan") -> dict[str, Any]:
+    fuzzy = phrasing.kind == "original"
+    clauses = [_term_match(term, fuzzy, term in plan.prefix_terms) for term in phrasing.terms]
+    if fuzzy and len(clauses) > 3:
+        return {"bool": {"should": clauses, "minimum_should_match": WORDS_MINIMUM_SHOULD_MATCH}}
+    return {"bool": {"must": clauses}}
+
+
+def _term_match(term: tuple[str, ...], fuzzy: bool, prefix: bool) -> dict[str, Any]:
+    text = " ".join(term)
+    if len(term) > 1:
+        return {"match_phrase": {ALL_TEXT_FIELD: text}}
+    match: dict[str, Any] = {"query": text}
     if fuzzy:
         match.update(fuzziness=FUZZINESS, prefix_length=1, max_expansions=20)
-    return {"match": {ALL_TEXT_FIELD: match}}
+    clause: dict[str, Any] = {"match": {ALL_TEXT_FIELD: match}}
+    if prefix:
+        starts = {"prefix": {ALL_TEXT_FIELD: {"value": text}}}
+        return {"bool": {"should": [clause, starts], "minimum_should_match": 1}}
+    return clause
 
 
-def _field_boosted(text: str, boost: float) -> dict[str, Any]:
+def _field_boosted(term: tuple[str, ...], boost: float) -> dict[str, Any]:
     return {
         "multi_match": {
-            "query": text,
+            "query": " ".join(term),
             "fields": list(SEARCH_FIELDS),
-            "type": "best_fields",
+            "type": "phrase" if len(term) > 1 else "best_fields",
             "tie_breaker": 0.3,
             "boost": boost,
         }

@@ -60,6 +60,12 @@ class SearchResults:
     page: int
     page_size: int
     facets: tuple[Facet, ...] = ()
+    #: filters recognised in the query's words (``search.understanding.Chip``)
+    chips: tuple = ()
+    #: the corrected query, when it finds much more than the words as typed ("did you mean")
+    suggestion: str = ""
+    #: the query had only stop words, so it listed cases without text
+    only_stopwords: bool = False
 
     @property
     def page_count(self) -> int:
@@ -74,15 +80,22 @@ class SearchResults:
         return self.page > 1
 
 
-def parse_search_response(raw: Mapping[str, Any], req: SearchRequest) -> SearchResults:
-    """Results for ``req`` from a ``_search`` response built by ``build_search_body``."""
+def parse_search_response(
+    raw: Mapping[str, Any],
+    req: SearchRequest,
+    filters: Mapping[str, tuple[str, ...]] | None = None,
+) -> SearchResults:
+    """Results for ``req`` from a ``_search`` response built by ``build_search_body``;
+    ``filters``: those the search applied (default ``req.filters``)."""
     total = raw["hits"]["total"]
     return SearchResults(
         hits=tuple(parse_hit(hit) for hit in raw["hits"]["hits"]),
         total=int(total["value"] if isinstance(total, Mapping) else total),
         page=req.page,
         page_size=req.page_size,
-        facets=parse_facets(raw.get("aggregations", {}), req.filters),
+        facets=parse_facets(
+            raw.get("aggregations", {}), req.filters if filters is None else filters
+        ),
     )
 
 

@@ -168,31 +168,52 @@ def pending_count() -> int:
     return OutboxEntry.objects.filter(next_attempt_at__isnull=False).count()
 
 
-def rebuild_index() -> int | None:
-    """Rebuild the whole index from the live, unrestricted cases, swapping it in atomically;
-    searches keep working meanwhile. Returns the number of cases loaded, or None on the
-    database backend, which has no separate index to rebuild."""
+def rebuild_index() -> int:
+    """Rebuild the whole index from the live, unrestricted cases; searches keep working
+    meanwhile. Returns the number of cases loaded.
+
+    Engine: a new index swapped in atomically. Database: rows rewritten in place, then the
+    ones no longer indexable dropped; a rebuild that was interrupted resumes after the last
+    case it wrote.
+    """
     from search.backends.database import DatabaseBackend
 
     backend = get_search_backend()
-    if isinstance(backend, DatabaseBackend):
-        return None
+    after = backend.resume_after() if isinstance(backend, DatabaseBackend) else 0
     count = 0
 
     def documents() -> Iterator[dict[str, Any]]:
         nonlocal count
-        for doc in _all_documents():
+        for doc in _all_documents(after):
             count += 1
             yield doc
 
     backend.rebuild(documents())
+    bump_index_generation()
     return count
 
 
-def _all_documents() -> Iterator[dict[str, Any]]:
-    """Every indexable case at its current outbox version (0 if it never had a change),
-    read in batches so memory stays flat."""
-    last_pk = 0
+def ensure_database_index() -> int | None:
+    """On the database backend, create the full-text index if it is missing and fill it when
+    it lacks cases (a new installation, an upgrade, a restored database). Returns how many
+    cases were loaded, or None when nothing had to be done. Runs after ``migrate``."""
+    from search.backends.database import DatabaseBackend
+
+    backend = get_search_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    created = backend.ensure_text_index()
+    if not created and backend.indexed_count() >= indexable_cases().count():
+        return None
+    if created:
+        backend.clear()
+    return rebuild_index()
+
+
+def _all_documents(after: int = 0) -> Iterator[dict[str, Any]]:
+    """Every indexable case with an id above ``after``, at its current outbox version (0 if
+    it never had a change), in id order, read in batches so memory stays flat."""
+    last_pk = after
     while True:
         batch = list(
             with_related(indexable_cases().filter(pk__gt=last_pk).order_by("pk"))[:REBUILD_BATCH]

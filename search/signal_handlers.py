@@ -14,7 +14,10 @@ def _on_commit(func, *args) -> None:
 
 
 def case_published(sender, instance, **kwargs) -> None:
+    from search import alerts
+
     _on_commit(services.enqueue_index, instance.pk)
+    _on_commit(alerts.queue_case, instance.pk)
 
 
 def case_unpublished(sender, instance, **kwargs) -> None:
@@ -69,3 +72,14 @@ def condition_deleted(sender, instance, **kwargs) -> None:
 
 def media_changed(sender, page_id, **kwargs) -> None:
     _on_commit(services.enqueue_index, page_id)
+
+
+def migrated(sender, using="default", **kwargs) -> None:
+    """After ``migrate``: the database backend's full-text index exists and holds every case
+    (created and filled here on a new or upgraded installation, or when it went missing)."""
+    from search.services import ensure_database_index
+
+    if using == "default":
+        loaded = ensure_database_index()
+        if loaded is not None and kwargs.get("verbosity", 1):
+            print(f"  Search: indexed {loaded} cases in the database.")  # noqa: T201

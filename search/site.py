@@ -1,7 +1,9 @@
 """The site's search entry point: which backend to use, with which synonyms.
 
 ``get_search_backend()`` returns the engine backend when ``settings.ELASTICSEARCH_URL`` is set,
-else the database backend (embedded mode). Both expand queries with the same synonym table:
+else the database backend (embedded mode). Both plan queries with the same analyzer
+(``site_analyzer``: synonyms, their vocabulary for typo correction, specialty names) and the
+same synonym table:
 the curated medical file plus the synonyms editors give each Condition. That table is cached
 per process and dropped when a Condition is saved or deleted here; other processes pick up a
 change within ``SYNONYM_CACHE_SECONDS``.
@@ -17,11 +19,13 @@ from search import conf
 from search.backends.base import SearchBackend
 from search.client import EngineClient, connect
 from search.synonyms import SynonymTable
+from search.understanding import QueryAnalyzer
 
 SYNONYM_CACHE_SECONDS = 300
 
 _lock = threading.Lock()
 _synonyms: tuple[float, SynonymTable] | None = None
+_analyzer: tuple[SynonymTable, QueryAnalyzer] | None = None
 _file_synonyms: SynonymTable | None = None
 _clients: dict[str, EngineClient] = {}
 
@@ -34,8 +38,8 @@ def get_search_backend() -> SearchBackend:
 
     url = settings.ELASTICSEARCH_URL
     if not url:
-        return DatabaseBackend(synonyms=site_synonyms())
-    return EngineBackend(engine_client(url), synonyms=site_synonyms())
+        return DatabaseBackend(analyzer=site_analyzer())
+    return EngineBackend(engine_client(url), analyzer=site_analyzer())
 
 
 def engine_client(url: str) -> EngineClient:
@@ -67,6 +71,25 @@ def site_synonyms() -> SynonymTable:
     table = base.with_extra(extra)
     _synonyms = (time.monotonic(), table)
     return table
+
+
+def site_analyzer() -> QueryAnalyzer:
+    """Query planning with the site's synonyms (and so its vocabulary for typo correction)
+    and its specialty names (recognised in queries as filters); rebuilt with the synonyms."""
+    global _analyzer
+    synonyms = site_synonyms()
+    cached = _analyzer
+    if cached is not None and cached[0] is synonyms:
+        return cached[1]
+    from cases.models import Condition, Specialty
+
+    analyzer = QueryAnalyzer(
+        synonyms,
+        Specialty.objects.values_list("name", flat=True),
+        Condition.objects.values_list("name", flat=True),
+    )
+    _analyzer = (synonyms, analyzer)
+    return analyzer
 
 
 def forget_synonyms() -> None:

@@ -62,6 +62,19 @@ class SynonymTable:
         """The sets as space-joined phrases, in load order."""
         return [tuple(" ".join(phrase) for phrase in phrases) for phrases in self._sets]
 
+    @property
+    def phrase_sets(self) -> list[tuple[Phrase, ...]]:
+        """The sets as tuples of normalised phrases (words), in load order."""
+        return list(self._sets)
+
+    def phrases_of(self, set_indexes: Iterable[int]) -> Iterable[Phrase]:
+        """Every phrase of the given sets, set by set, each once."""
+        return dict.fromkeys(phrase for index in set_indexes for phrase in self._sets[index])
+
+    def phrase_matches(self, words: Phrase) -> list[tuple[int, int, list[int]]]:
+        """Known phrases in ``words``: (start, end, set indexes), longest first, not overlapping."""
+        return self._matches(words)
+
     def __len__(self) -> int:
         return len(self._sets)
 

@@ -8,7 +8,7 @@ such chains collapse into one: a replay that finds nothing due schedules nothing
 from django_tasks import task, task_backends
 
 from ops.retries import resilient
-from search import services
+from search import alerts, services
 
 
 @task()
@@ -42,3 +42,11 @@ def _retry_later() -> None:
     due = services.next_attempt_at()
     if due is not None and task_backends[replay_search_outbox_task.backend].supports_defer:
         replay_search_outbox_task.using(run_after=due).enqueue()
+
+
+@task()
+def match_saved_searches_task() -> int:
+    """Match newly published cases against saved searches (``search.alerts``), in batches;
+    returns how many matches were delivered. Several queued runs collapse: a run that finds
+    the queue empty does nothing."""
+    return alerts.match_pending()

@@ -28,6 +28,13 @@ def search_page(request):
     params.pop("page", None)
     context = {
         "outcome": outcome,
+        "chips": [
+            {"label": chip.label, "url": _with_query(request.GET, chip.without)}
+            for chip in (results.chips if results else ())
+        ],
+        "suggestion_url": _with_query(request.GET, results.suggestion)
+        if results and results.suggestion
+        else "",
         "q": outcome.request.q if outcome.request else request.GET.get("q", "")[:200],
         "sort": outcome.request.sort if outcome.request else "relevance",
         "sorts": [(key, SORT_LABELS[key]) for key in SORTS],
@@ -37,6 +44,14 @@ def search_page(request):
         "page_query": params.urlencode(),
     }
     return TemplateResponse(request, "search/search_page.html", context, status=outcome.status)
+
+
+def _with_query(params, q: str) -> str:
+    """``?``-query string of ``params`` with ``q`` replaced and the page reset."""
+    changed = params.copy()
+    changed["q"] = q
+    changed.pop("page", None)
+    return "?" + changed.urlencode()
 
 
 def _hit_row(hit: Hit) -> dict:

@@ -2,22 +2,53 @@
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from search.queries import SearchRequest
 from search.results import Hit, SearchResults
+from search.synonyms import SynonymTable
+from search.understanding import QueryAnalyzer, QueryPlan
+
+#: "Did you mean" is offered when the corrected query finds at least this many times more.
+SUGGESTION_FACTOR = 2
 
 
 class SearchBackend(ABC):
     """Search over published case documents (dicts as built by ``search.documents``).
 
-    Failures surface as ``search.client.SearchUnavailable`` (try again later or fall back)
-    or ``search.client.SearchError``.
+    Every backend plans a query the same way (``QueryAnalyzer``) and compiles the plan to its
+    own query language. Failures surface as ``search.client.SearchUnavailable`` (try again
+    later or fall back) or ``search.client.SearchError``.
     """
 
-    @abstractmethod
+    def __init__(self, analyzer: QueryAnalyzer | None = None):
+        self.analyzer = analyzer or QueryAnalyzer(SynonymTable.from_file())
+
     def search(self, req: SearchRequest) -> SearchResults:
-        """One page of hits for ``req``, with the total and facet counts."""
+        """One page of hits for ``req``, with the total, facet counts, the filters recognised
+        in the query's words (``chips``) and a corrected query when it finds much more."""
+        plan = self.analyzer.plan(req.q, req.filters)
+        results = self._search(req, plan)
+        suggestion = ""
+        if plan.correction and results.total:
+            own = self._count(plan.without_corrections())
+            if results.total >= SUGGESTION_FACTOR * max(own, 1):
+                suggestion = plan.correction
+        return replace(
+            results,
+            chips=plan.chips,
+            suggestion=suggestion,
+            only_stopwords=plan.only_stopwords,
+        )
+
+    @abstractmethod
+    def _search(self, req: SearchRequest, plan: QueryPlan) -> SearchResults:
+        """Results for ``req`` as the ``plan`` says (its filters replace ``req.filters``)."""
+
+    @abstractmethod
+    def _count(self, plan: QueryPlan) -> int:
+        """How many cases ``plan`` finds."""
 
     @abstractmethod
     def autocomplete(self, prefix: str, limit: int = 10) -> list[str]:

@@ -10,13 +10,14 @@ from search.client import EngineClient, IndexMissing, SearchError, SearchUnavail
 from search.queries import (
     SearchRequest,
     build_autocomplete_body,
+    build_count_body,
     build_related_body,
     build_search_body,
     clean_query,
     split_facets,
 )
 from search.results import Hit, SearchResults, parse_hit, parse_search_response
-from search.synonyms import SynonymTable
+from search.understanding import QueryAnalyzer, QueryPlan
 
 logger = logging.getLogger(__name__)
 
@@ -32,20 +33,25 @@ class EngineBackend(SearchBackend):
         self,
         client: EngineClient,
         prefix: str | None = None,
-        synonyms: SynonymTable | None = None,
+        analyzer: QueryAnalyzer | None = None,
     ):
+        super().__init__(analyzer)
         self.client = client
         self.prefix = conf.index_prefix() if prefix is None else prefix
-        self.synonyms = SynonymTable.from_file() if synonyms is None else synonyms
         self.alias = indexer.alias_name(self.prefix)
         self._index_ready = False
 
-    def search(self, req: SearchRequest) -> SearchResults:
-        responses = self._read(*split_facets(build_search_body(req, synonyms=self.synonyms)))
+    def _search(self, req: SearchRequest, plan: QueryPlan) -> SearchResults:
+        responses = self._read(*split_facets(build_search_body(req, plan)))
         if responses is None:
             return SearchResults(hits=(), total=0, page=req.page, page_size=req.page_size)
         hits, facets = responses
-        return parse_search_response({**hits, "aggregations": facets["aggregations"]}, req)
+        raw = {**hits, "aggregations": facets["aggregations"]}
+        return parse_search_response(raw, req, filters=plan.filters)
+
+    def _count(self, plan: QueryPlan) -> int:
+        responses = self._read(build_count_body(plan))
+        return 0 if responses is None else int(responses[0]["hits"]["total"]["value"])
 
     def autocomplete(self, prefix: str, limit: int = 10) -> list[str]:
         if not clean_query(prefix):

@@ -29,6 +29,7 @@ from media_pipeline.storage import MediaWriter, new_token
 from notifications import services as notifications
 from notifications.models import Event
 from ops.models import DeadLetter
+from search.models import SavedSearch
 from tests.factories import (
     CasePageFactory,
     ConditionFactory,
@@ -144,6 +145,23 @@ ROWS = {
     ),
     "search API": Row(
         "search:api", lambda w: "/api/v1/search/?q=chest", (401, 403, 403, 200, 200, 200)
+    ),
+    "saved searches": Row("search:saved", lambda w: "/search/saved/", VERIFIED),
+    "save a search": Row(
+        "search:saved",
+        lambda w: "/search/saved/",
+        (L, 403, 403, 302, 302, 302),
+        "post",
+        lambda w: {"q": "pneumonia", "notify": "on"},
+    ),
+    "delete someone else's saved search": Row(
+        "search:saved_delete",
+        lambda w: f"/search/saved/{w.saved_search.pk}/delete/",
+        OTHERS_OBJECT,
+        "post",
+    ),
+    "deleting a saved search is POST only": Row(
+        "search:saved_delete", lambda w: f"/search/saved/{w.saved_search.pk}/delete/", (405,) * 6
     ),
     # media
     "upload to someone else's case": Row(
@@ -549,6 +567,7 @@ class World:
     dead_letter: Any
     collection: Any
     saved: Any
+    saved_search: Any
     review_state: Any
     overdue_case: Any
 
@@ -636,6 +655,7 @@ def _build_world() -> World:
         ),
         collection=collection,
         saved=saved,
+        saved_search=SavedSearch.objects.create(user=author, name="Pneumonia", query="pneumonia"),
         review_state=review_state,
         overdue_case=overdue,
     )

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 
 from cases.models.choices import AgeBand, CaseMode, Certainty, Sex
 from media_pipeline.models import CaseMedia, MediaItem, MediaKind, MediaStatus
@@ -17,7 +18,7 @@ from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
 from search.client import connect
 from search.documents import case_document, indexable_cases, media_modalities, with_related
-from search.site import site_synonyms
+from search.site import site_analyzer
 from tests.factories import BodySystemFactory, CasePageFactory, ConditionFactory, SpecialtyFactory
 
 ENGINE_URLS = {"elasticsearch": "ELASTICSEARCH_URL", "opensearch": "OPENSEARCH_URL"}
@@ -136,39 +137,73 @@ def corpus(db):
     cases["draft"] = CasePageFactory(
         live=False, title="Draft infarct nobody may find", diagnosis=mi, specialty=cardio
     )
+    index_all()  # the site's own (database) index, as the outbox would have written it
     return cases
 
 
-@pytest.fixture(
-    params=[
-        "database",
-        *(pytest.param(name, marks=pytest.mark.elasticsearch) for name in sorted(ENGINE_URLS)),
-    ]
-)
-def backend(request, corpus):
-    """A search backend holding ``corpus``: the database, or a real engine node."""
-    if request.param == "database":
-        yield DatabaseBackend(synonyms=site_synonyms())
-        return
-    url = os.environ.get(ENGINE_URLS[request.param], "")
-    if not url:
-        pytest.skip(f"{ENGINE_URLS[request.param]} is not set")
-    with engine_backend(url) as engine:
-        cases = list(with_related(indexable_cases()))
-        modalities = media_modalities(case.pk for case in cases)
-        docs = [case_document(c, 1, modalities=modalities.get(c.pk, ())) for c in cases]
-        engine.index(docs)
-        engine.client.refresh(engine.alias)
-        yield engine
+def index_all() -> None:
+    """Load every indexable case into the site's search index (factories publish without
+    the signals that would have queued them)."""
+    from search.services import rebuild_index
+
+    rebuild_index()
+
+
+#: The four backends of the one behaviour contract: the database index on SQLite and on
+#: PostgreSQL (whichever this run's database is; the other skips), and the two engines.
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.postgres),
+    *(pytest.param(name, marks=pytest.mark.elasticsearch) for name in sorted(ENGINE_URLS)),
+]
+
+
+def corpus_documents() -> list[dict]:
+    cases = list(with_related(indexable_cases()))
+    modalities = media_modalities(case.pk for case in cases)
+    return [case_document(c, 1, modalities=modalities.get(c.pk, ())) for c in cases]
 
 
 @contextmanager
-def engine_backend(url: str) -> Iterator[EngineBackend]:
-    """An ``EngineBackend`` on ``url`` under a fresh index prefix, removed afterwards."""
+def backend_named(name: str) -> Iterator:
+    """An empty backend of kind ``name`` (see ``BACKENDS``); skips when it is not available."""
+    if name in ("sqlite", "postgresql"):
+        if connection.vendor != name:
+            pytest.skip(f"this run's database is {connection.vendor}, not {name}")
+        database = DatabaseBackend(analyzer=site_analyzer())
+        database.clear()
+        yield database
+        return
+    url = os.environ.get(ENGINE_URLS[name], "")
+    if not url:
+        pytest.skip(f"{ENGINE_URLS[name]} is not set")
+    with engine_backend(url) as engine:
+        yield engine
+
+
+def load(backend, docs: list[dict]) -> None:
+    """Index ``docs`` and make them searchable now."""
+    backend.index(docs)
+    if isinstance(backend, EngineBackend):
+        backend.client.refresh(backend.alias)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, corpus):
+    """A search backend holding ``corpus``: the database index, or a real engine node."""
+    with backend_named(request.param) as found:
+        load(found, corpus_documents())
+        yield found
+
+
+@contextmanager
+def engine_backend(url: str, analyzer=None) -> Iterator[EngineBackend]:
+    """An ``EngineBackend`` on ``url`` under a fresh index prefix, removed afterwards
+    (``analyzer``: the site's unless given)."""
     client = connect(url, timeout=10)
     prefix = f"test_site_{secrets.token_hex(4)}_"
     try:
-        yield EngineBackend(client, prefix=prefix, synonyms=site_synonyms())
+        yield EngineBackend(client, prefix=prefix, analyzer=analyzer or site_analyzer())
     finally:
         for name in client.list_indexes(f"{prefix}*"):
             client.delete_index(name)

@@ -9,6 +9,7 @@ DOCUMENT_FIELDS = {
     "body_systems", "modalities", "age_band", "sex", "certainty", "case_mode", "tags",
     "has_images", "featured", "peer_reviewed", "published_at", "comment_count",
     "proposal_count", "version", "confirmed_diagnosis", "last_activity_at",
+    "negated",
 }  # fmt: skip
 
 
@@ -57,7 +58,7 @@ def test_every_searched_text_field_is_copied_to_all_text():
     props = properties()
     for spec in SEARCH_FIELDS:
         assert props[spec.split("^")[0]]["copy_to"] == "all_text"
-    assert props["all_text"]["index_options"] == "freqs"
+    assert "index_options" not in props["all_text"]  # positions: synonyms match as phrases
 
 
 def test_highlighted_fields_store_offsets():

@@ -16,8 +16,13 @@ from search.queries import (
     split_facets,
 )
 from search.synonyms import SynonymTable
+from search.understanding import QueryAnalyzer
 
 NO_SYNONYMS = SynonymTable()
+
+
+def body_for(req, synonyms=NO_SYNONYMS):
+    return build_search_body(req, QueryAnalyzer(synonyms).plan(req.q, req.filters))
 
 
 class QueryDict(dict):
@@ -32,7 +37,7 @@ def field_boosted(text, boost):
         "multi_match": {
             "query": text,
             "fields": list(SEARCH_FIELDS),
-            "type": "best_fields",
+            "type": "phrase" if " " in text else "best_fields",
             "tie_breaker": 0.3,
             "boost": boost,
         }
@@ -120,7 +125,7 @@ def test_overlong_single_word_is_cut_hard():
 
 
 def test_empty_query_lists_newest_with_all_facets():
-    body = build_search_body(SearchRequest(), synonyms=NO_SYNONYMS)
+    body = body_for(SearchRequest(), NO_SYNONYMS)
     assert body["query"] == {"bool": {"must_not": [{"term": {"deleted": True}}]}}
     assert body["sort"] == [{"published_at": {"order": "desc"}}, {"id": {"order": "desc"}}]
     assert "highlight" not in body
@@ -129,64 +134,63 @@ def test_empty_query_lists_newest_with_all_facets():
     assert (body["from"], body["size"], body["track_total_hits"]) == (0, 20, True)
 
 
-def test_text_query_with_synonyms_and_phrase_boost():
+def test_synonyms_and_known_phrases_match_as_phrases_only():
     synonyms = SynonymTable([["heart attack", "mi"]])
-    body = build_search_body(SearchRequest(q="heart attack"), synonyms=synonyms)
+    body = body_for(SearchRequest(q="heart attack"), synonyms)
     assert body["query"] == {
         "bool": {
             "must": [
                 {
                     "bool": {
                         "should": [
-                            {
-                                "match": {
-                                    "all_text": {
-                                        "query": "heart attack",
-                                        "minimum_should_match": "3<-25%",
-                                        "fuzziness": "AUTO:5,9",
-                                        "prefix_length": 1,
-                                        "max_expansions": 20,
-                                    }
-                                }
-                            },
-                            {
-                                "match": {
-                                    "all_text": {"query": "mi", "minimum_should_match": "3<-25%"}
-                                }
-                            },
+                            {"bool": {"must": [{"match_phrase": {"all_text": "heart attack"}}]}},
+                            {"bool": {"must": [{"match": {"all_text": {"query": "mi"}}}]}},
                         ],
                         "minimum_should_match": 1,
                     }
                 }
             ],
-            "should": [
-                field_boosted("heart attack", 2.0),
-                field_boosted("mi", 1.0),
-                {
-                    "multi_match": {
-                        "query": "heart attack",
-                        "type": "phrase",
-                        "fields": ["condition^5", "title^3", "summary^2", "findings", "history"],
-                        "slop": 2,
-                        "boost": 3.0,
-                    }
-                },
-            ],
+            "should": [field_boosted("heart attack", 2.0), field_boosted("mi", 1.0)],
             "must_not": [{"term": {"deleted": True}}],
         }
     }
     assert body["sort"][0] == "_score"
 
 
+def test_own_words_are_fuzzy_the_last_unknown_one_also_a_prefix_with_a_phrase_bonus():
+    body = body_for(SearchRequest(q="chest cholecyst"))
+    (phrasing,) = body["query"]["bool"]["must"][0]["bool"]["should"]
+    fuzzy = {"fuzziness": "AUTO:5,9", "prefix_length": 1, "max_expansions": 20}
+    assert phrasing == {
+        "bool": {
+            "must": [
+                {"match": {"all_text": {"query": "chest", **fuzzy}}},
+                {
+                    "bool": {
+                        "should": [
+                            {"match": {"all_text": {"query": "cholecyst", **fuzzy}}},
+                            {"prefix": {"all_text": {"value": "cholecyst"}}},
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                },
+            ]
+        }
+    }
+    assert body["query"]["bool"]["should"][-1]["multi_match"]["type"] == "phrase"
+    assert body["query"]["bool"]["should"][-1]["multi_match"]["query"] == "chest cholecyst"
+
+
 def test_search_fields_and_boosts():
-    assert SEARCH_FIELDS[:4] == ("condition^5", "condition_synonyms^5", "title^3", "summary^2")
-    for field in ("findings", "history", "discussion", "learning_points"):
+    assert SEARCH_FIELDS[:4] == ("condition^10", "condition_synonyms^10", "title^4", "summary^3")
+    for field in ("findings^1.5", "history", "discussion", "learning_points", "negated^0.05"):
         assert field in SEARCH_FIELDS
 
 
-def test_highlight_marks_query_and_synonym_words_without_fuzziness():
+def test_highlight_marks_words_and_synonym_phrases_exactly():
     synonyms = SynonymTable([["pneumonia", "chest infection"]])
-    body = build_search_body(SearchRequest(q="pneumonia"), synonyms=synonyms)
+    body = body_for(SearchRequest(q="pneumonia"), synonyms)
+    fields = ["title", "summary", "findings"]
     assert body["highlight"] == {
         "pre_tags": ["<mark>"],
         "post_tags": ["</mark>"],
@@ -194,17 +198,40 @@ def test_highlight_marks_query_and_synonym_words_without_fuzziness():
         "number_of_fragments": 2,
         "fields": {"title": {}, "summary": {}, "findings": {}},
         "highlight_query": {
-            "multi_match": {
-                "query": "pneumonia chest infection",
-                "fields": ["title", "summary", "findings"],
+            "bool": {
+                "should": [
+                    {
+                        "multi_match": {
+                            "query": "chest infection",
+                            "type": "phrase",
+                            "fields": fields,
+                        }
+                    },
+                    {"multi_match": {"query": "pneumonia", "type": "phrase", "fields": fields}},
+                ],
+                "minimum_should_match": 1,
             }
         },
     }
 
 
+def test_facet_words_become_filters_of_the_body():
+    analyzer = QueryAnalyzer(SynonymTable([["pe", "pulmonary embolism"]]), ["Radiology"])
+    req = SearchRequest(q="PE radiology child")
+    body = build_search_body(req, analyzer.plan(req.q, req.filters))
+    assert body["post_filter"] == {
+        "bool": {
+            "filter": [
+                {"terms": {"specialty": ["Radiology"]}},
+                {"terms": {"age_band": ["1-4", "5-9", "10-14"]}},
+            ]
+        }
+    }
+
+
 def test_filters_go_to_post_filter_and_facets_ignore_their_own_selection():
     req = SearchRequest(filters={"modalities": ("CT", "MR"), "has_images": ("true",)})
-    body = build_search_body(req, synonyms=NO_SYNONYMS)
+    body = body_for(req, NO_SYNONYMS)
     assert body["post_filter"] == {
         "bool": {
             "filter": [
@@ -231,7 +258,7 @@ def test_filters_go_to_post_filter_and_facets_ignore_their_own_selection():
 
 
 def test_invalid_boolean_value_matches_nothing():
-    body = build_search_body(SearchRequest(filters={"featured": ("maybe",)}), synonyms=NO_SYNONYMS)
+    body = body_for(SearchRequest(filters={"featured": ("maybe",)}), NO_SYNONYMS)
     assert body["post_filter"] == {"bool": {"filter": [{"match_none": {}}]}}
 
 
@@ -240,16 +267,16 @@ def test_invalid_boolean_value_matches_nothing():
     [("newest", "published_at"), ("discussed", "activity")],
 )
 def test_sort_orders(sort, first_key):
-    body = build_search_body(SearchRequest(q="x", sort=sort), synonyms=NO_SYNONYMS)
+    body = body_for(SearchRequest(q="x", sort=sort), NO_SYNONYMS)
     assert body["sort"][0] == {first_key: {"order": "desc"}}
 
 
 def test_pagination_and_the_result_window_cap():
-    body = build_search_body(SearchRequest(page=3, page_size=20), synonyms=NO_SYNONYMS)
+    body = body_for(SearchRequest(page=3, page_size=20), NO_SYNONYMS)
     assert (body["from"], body["size"]) == (40, 20)
-    body = build_search_body(SearchRequest(page=500, page_size=30), synonyms=NO_SYNONYMS)
+    body = body_for(SearchRequest(page=500, page_size=30), NO_SYNONYMS)
     assert body["from"] + body["size"] == MAX_RESULT_WINDOW
-    body = build_search_body(SearchRequest(page=10**8, page_size=20), synonyms=NO_SYNONYMS)
+    body = body_for(SearchRequest(page=10**8, page_size=20), NO_SYNONYMS)
     assert (body["from"], body["size"]) == (MAX_RESULT_WINDOW, 0)
 
 
@@ -294,9 +321,7 @@ def test_related_body_excludes_the_case_itself():
 
 
 def test_split_facets_moves_aggregations_to_a_cacheable_count_only_search():
-    body = build_search_body(
-        SearchRequest(q="pneumonia", filters={"sex": ("female",)}), synonyms=NO_SYNONYMS
-    )
+    body = body_for(SearchRequest(q="pneumonia", filters={"sex": ("female",)}), NO_SYNONYMS)
     hits, facets = split_facets(body)
     assert "aggs" not in hits
     assert hits == {key: value for key, value in body.items() if key != "aggs"}

@@ -37,7 +37,7 @@ def test_nothing_is_enqueued_before_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         publish(case)
     assert not OutboxEntry.objects.exists()
-    assert len(callbacks) == 2  # the reindex, and the purge of media the version dropped
+    assert len(callbacks) == 3  # the reindex, saved-search matching, the purge of dropped media
 
 
 def test_publish_succeeds_when_the_engine_is_down(settings, django_capture_on_commit_callbacks):
@@ -153,9 +153,13 @@ def test_condition_synonyms_reach_the_search_at_once(client, django_capture_on_c
     assert [hit.id for hit in results.hits] == [case.pk]
 
 
-def test_rebuild_on_the_database_backend_is_a_no_op_with_a_message(capsys):
+def test_rebuild_on_the_database_backend_loads_every_case(capsys):
+    cases = [CasePageFactory(), CasePageFactory()]
     call_command("rebuild_search_index")
-    assert "nothing to rebuild" in capsys.readouterr().out
+    assert "with 2 cases" in capsys.readouterr().out
+    from search.models import IndexedCase
+
+    assert set(IndexedCase.objects.values_list("page_id", flat=True)) == {c.pk for c in cases}
 
 
 def test_media_changed_reindexes_the_case(settings, django_capture_on_commit_callbacks):
