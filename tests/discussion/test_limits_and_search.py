@@ -12,6 +12,7 @@ from discussion.models import Comment, ConfirmedDiagnosis, ProposalVote
 from search.backends.database import DatabaseBackend
 from search.documents import case_document, with_related
 from search.queries import SearchRequest
+from search.services import rebuild_index
 from tests.factories import CasePageFactory, ConditionFactory, make_clinician
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,7 @@ def test_most_discussed_orders_by_activity_on_the_database_backend(peer, other_p
     for page, count in ((busy, 3), (lively, 1)):
         for i in range(count):
             services.add_comment(page, peer, f"comment {i}")
+    rebuild_index()  # what the outbox writes after each comment's reindex
 
     results = DatabaseBackend().search(SearchRequest(sort="discussed"))
 
