@@ -45,6 +45,7 @@ def _retry_later() -> None:
 
 
 @task()
+@resilient()
 def match_saved_searches_task() -> int:
     """Match newly published cases against saved searches (``search.alerts``), in batches;
     returns how many matches were delivered. Several queued runs collapse: a run that finds

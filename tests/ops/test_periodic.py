@@ -43,6 +43,7 @@ def test_the_apps_register_their_jobs():
         "clean-expired-uploads",
         "send-daily-digests",
         "send-outcome-reminders",
+        "match-saved-searches",
     } <= names
 
 
