@@ -237,3 +237,18 @@ def test_unanswered_pages_keep_the_filters(client, peer):
     page = client.get("/discussion/unanswered/?sort=votes&specialty=cardiology").content.decode()
 
     assert 'href="?page=2&amp;sort=votes&amp;specialty=cardiology"' in page
+
+
+def test_names_and_free_text_are_escaped_in_the_thread(client, case, post):
+    """The thread is built from f-strings, not templates: every person-supplied value in it
+    must still arrive escaped (display name, free-text diagnosis, vote labels)."""
+    mallory = make_clinician(display_name='Dr <img src=x onerror="alert(1)">')
+    post(mallory, propose_url(case), {"diagnosis": '"><script>alert(2)</script>', "rationale": "x"})
+    post(mallory, f"/discussion/case/{case.pk}/comments/", {"body": "Hello"})
+
+    client.force_login(make_clinician())
+    page = client.get(case.url).content.decode()
+    assert Proposal.objects.count() == 1
+    assert "<script>alert(2)" not in page and "<img src=x" not in page
+    assert "&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in page
+    assert "Dr &lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page

@@ -7,7 +7,7 @@ Django's test client as a verified clinician and prints a markdown table of medi
 server time and SQL queries. A second, smaller discussion shows whether the query count
 grows with the number of comments or votes.
 
-    .venv/bin/python benchmarks/discussion_pages.py [--comments 200] [--proposals 50]
+    .venv/bin/python benchmarks/discussion.py [--comments 200] [--proposals 50]
         [--votes 1000] [--notifications 1000] [--repeat 60]
 """
 
