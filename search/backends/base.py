@@ -29,18 +29,26 @@ class SearchBackend(ABC):
         """One page of hits for ``req``, with the total, facet counts, the filters recognised
         in the query's words (``chips``) and a corrected query when it finds much more."""
         plan = self.analyzer.plan(req.q, req.filters)
-        results = self._search(req, plan)
+        uncorrected = plan.without_corrections() if plan.correction else None
+        results, own = self._search_and_count(req, plan, uncorrected)
         suggestion = ""
-        if plan.correction and results.total:
-            own = self._count(plan.without_corrections())
-            if results.total >= SUGGESTION_FACTOR * max(own, 1):
-                suggestion = plan.correction
+        if own is not None and results.total >= SUGGESTION_FACTOR * max(own, 1):
+            suggestion = plan.correction
         return replace(
             results,
             chips=plan.chips,
             suggestion=suggestion,
             only_stopwords=plan.only_stopwords,
         )
+
+    def _search_and_count(
+        self, req: SearchRequest, plan: QueryPlan, uncorrected: QueryPlan | None
+    ) -> tuple[SearchResults, int | None]:
+        """Results for ``plan`` and, when the plan corrected the user's words and found
+        something, how many the ``uncorrected`` words find (None otherwise)."""
+        results = self._search(req, plan)
+        own = self._count(uncorrected) if uncorrected is not None and results.total else None
+        return results, own
 
     @abstractmethod
     def _search(self, req: SearchRequest, plan: QueryPlan) -> SearchResults:

@@ -42,12 +42,27 @@ class EngineBackend(SearchBackend):
         self._index_ready = False
 
     def _search(self, req: SearchRequest, plan: QueryPlan) -> SearchResults:
-        responses = self._read(*split_facets(build_search_body(req, plan)))
+        return self._search_and_count(req, plan, None)[0]
+
+    def _search_and_count(
+        self, req: SearchRequest, plan: QueryPlan, uncorrected: QueryPlan | None
+    ) -> tuple[SearchResults, int | None]:
+        """Hits, facet counts and the uncorrected count in one round trip: the engine runs
+        the searches of a multi-search concurrently, and a typo used to cost a second trip."""
+        bodies = [*split_facets(build_search_body(req, plan))]
+        if uncorrected is not None:
+            bodies.append(build_count_body(uncorrected))
+        responses = self._read(*bodies)
         if responses is None:
-            return SearchResults(hits=(), total=0, page=req.page, page_size=req.page_size)
-        hits, facets = responses
+            empty = SearchResults(hits=(), total=0, page=req.page, page_size=req.page_size)
+            return empty, None
+        hits, facets = responses[:2]
         raw = {**hits, "aggregations": facets["aggregations"]}
-        return parse_search_response(raw, req, filters=plan.filters)
+        results = parse_search_response(raw, req, filters=plan.filters)
+        own = None
+        if uncorrected is not None and results.total:
+            own = int(responses[2]["hits"]["total"]["value"])
+        return results, own
 
     def _count(self, plan: QueryPlan) -> int:
         responses = self._read(build_count_body(plan))

@@ -203,3 +203,28 @@ def test_related_cases(backend):
     assert 1 not in [hit.id for hit in related]
     assert related[0].id == 6  # the other myocardial infarction
     assert backend.related(999_999) == []
+
+
+def test_a_corrected_query_costs_one_round_trip(backend, monkeypatch):
+    """Hits, facet counts and the count of the user's own (misspelt) words travel in one
+    multi-search; a typo no longer pays a second round trip for "did you mean"."""
+    calls = []
+    real = backend.client.multi_search
+
+    def spy(index, bodies):
+        calls.append(len(bodies))
+        return real(index, bodies)
+
+    monkeypatch.setattr(backend.client, "multi_search", spy)
+    plan = backend.analyzer.plan("pnuemonia", {})
+    assert plan.correction  # the vocabulary corrects it, so a count of the own words is needed
+
+    results = search(backend, q="pnuemonia")
+
+    assert calls == [3]
+    assert conditions(results) >= {"Pneumonia"}
+    own = backend._count(plan.without_corrections())
+    assert results.suggestion == ("pneumonia" if results.total >= 2 * max(own, 1) else "")
+    calls.clear()
+    search(backend, q="pneumonia")
+    assert calls == [2]
