@@ -42,6 +42,17 @@ def env_int(name: str, default: int) -> int:
         raise SettingError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of ``choices``, matched without regard to case ("warning" is WARNING)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    for choice in choices:
+        if raw.upper() == choice.upper():
+            return choice
+    raise SettingError(f"{name} must be one of {', '.join(choices)}; got {raw!r}")
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

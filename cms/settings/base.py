@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from cms.env import (
     env_bool,
     env_bucket,
+    env_choice,
     env_database,
     env_int,
     env_list,
@@ -378,7 +379,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # JSON lines (CASEBOOK_LOG_FORMAT=json, production's default) or plain lines; see ops.logs.
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO")
 LOGGING = logging_config(LOG_LEVEL, json_lines=env_str("CASEBOOK_LOG_FORMAT", "plain") == "json")
 
 # --- Operations (ops): readiness and periodic jobs -----------------------------------------

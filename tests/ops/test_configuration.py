@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cms.env import SettingError, env_bucket, env_database, env_url, env_url_list
+from cms.env import SettingError, env_bucket, env_choice, env_database, env_url, env_url_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,6 +50,19 @@ def test_a_cluster_url_list_is_checked_node_by_node(monkeypatch):
     monkeypatch.setenv("ELASTICSEARCH_URL", "http://a:9200,b:9200")
     with pytest.raises(SettingError, match="ELASTICSEARCH_URL must start with"):
         env_url_list("ELASTICSEARCH_URL", {"http", "https"})
+
+
+LEVELS = ("DEBUG", "INFO", "WARNING")
+
+
+def test_a_log_level_in_any_case_is_understood(monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    assert env_choice("LOG_LEVEL", LEVELS, "INFO") == "WARNING"
+    monkeypatch.setenv("LOG_LEVEL", "")
+    assert env_choice("LOG_LEVEL", LEVELS, "INFO") == "INFO"
+    monkeypatch.setenv("LOG_LEVEL", "verbose")
+    with pytest.raises(SettingError, match="LOG_LEVEL must be one of DEBUG, INFO, WARNING"):
+        env_choice("LOG_LEVEL", LEVELS, "INFO")
 
 
 @pytest.mark.parametrize("value", ["Casebook_Media", "ab", "bucket_with_underscore", "-bucket"])
