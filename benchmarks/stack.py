@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 SERVICES = ["postgres", "s3", "redis", "escluster"]
 WORK = ROOT / ".services" / "load"
+WORKER_NICENESS = 10
 
 
 def free_port() -> int:
@@ -125,6 +126,11 @@ class Stack:
             self.workers.append(
                 self._spawn(
                     [
+                        # Below the web tier, as docs/deployment.md advises when both share
+                        # cores: a burst of uploads must not queue page requests.
+                        "nice",
+                        "-n",
+                        str(WORKER_NICENESS),
                         PY,
                         "manage.py",
                         "rqworker",
