@@ -66,7 +66,7 @@ def media_throughput(stack, series: int) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=5000)
-    parser.add_argument("--users", default="50,100,150,200")
+    parser.add_argument("--users", default="5,10,20,50")
     parser.add_argument("--seconds", type=int, default=90)
     parser.add_argument("--series", type=int, default=12, help="0 skips the throughput part")
     parser.add_argument(
