@@ -14,11 +14,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef
 
 from discussion.models import Comment, ConfirmedDiagnosis, Proposal, ProposalVote
+from discussion.models.comments import CommentState
 from discussion.permissions import can_moderate
 
 
 @dataclass(slots=True)
-class CommentRow:
+class CommentRow(CommentState):
     """What the case page shows of a comment: the page reads hundreds of these per request,
     and a model instance per row (with its init signals) cost more than rendering them."""
 
@@ -42,14 +43,6 @@ class CommentRow:
         "removed_at",
         "hidden_at",
     )
-
-    @property
-    def is_removed(self) -> bool:
-        return self.removed_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
 
 @dataclass

@@ -13,7 +13,21 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=True, hidden_at__isnull=True)
 
 
-class Comment(models.Model):
+class CommentState:
+    """Whether a comment still shows: shared by the model and the case page's plain rows."""
+
+    __slots__ = ()
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Comment(CommentState, models.Model):
     """A comment on a published case, or a reply to one (replies have no replies).
 
     ``body_html`` is the sanitised rendering of ``body`` with mentions linked, made when the
@@ -50,14 +64,6 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"comment {self.pk} on case {self.page_id}"
-
-    @property
-    def is_removed(self) -> bool:
-        return self.removed_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
 
 class CommentVersion(models.Model):
