@@ -75,6 +75,8 @@ def main() -> None:
 
 
 def run_faults(stack, args) -> None:
+    from django.db import connections
+
     from benchmarks.loadrun import percentile, run_locust
     from benchmarks.stack import WORK
 
@@ -111,6 +113,8 @@ def run_faults(stack, args) -> None:
                 stack.service("node", "escluster", "2", "start")
             elif fault == "postgres restart":
                 stack.service("restart", "postgres")
+                # This script's own connection died with the server, as the site's did.
+                connections.close_all()
             else:
                 name = "redis" if fault == "redis" else "s3"
                 stack.service("stop", name)
