@@ -14,12 +14,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 SIZE = 512
-FONT_FILES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
+# Debian's fonts-dejavu-core: five faces (sans, mono, serif, bold, condensed) that are there
+# wherever Debian is, so that every machine measures the same frames.
+FONT_FILES = tuple(
+    f"/usr/share/fonts/truetype/dejavu/DejaVu{face}.ttf"
+    for face in ("Sans", "SansMono", "Serif", "Sans-Bold", "SansCondensed")
 )
 TEXTS = (
     "JONES^MARY",
@@ -112,7 +111,9 @@ def text_frames(count: int, seed: int = 5) -> list[Frame]:
         kind = "us" if index % 2 == 0 else "ct"
         pixels = ultrasound(nrng) if kind == "us" else ct(nrng)
         size = sizes[index % len(sizes)]
-        font = _font(faces[index % len(faces)], size)
+        # Fonts change every five frames: the place cycles every five, and each font must
+        # meet every place.
+        font = _font(faces[(index // 5) % len(faces)], size)
         low_contrast = index % 4 == 3
         boxes = []
         for line in range(1 + index % 2):
