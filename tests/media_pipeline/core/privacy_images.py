@@ -20,9 +20,24 @@ def speckle(rows: int = 480, columns: int = 640, seed: int = 0) -> np.ndarray:
     return image
 
 
-def with_text(image: np.ndarray, text: str, xy: tuple[int, int], size: int = 18) -> np.ndarray:
+def chest_slice(seed: int = 0) -> np.ndarray:
+    """A windowed CT-like chest slice: a noisy body, two dark lungs and a bright spine."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:512, 0:512]
+    body = ((xx - 256) / 215) ** 2 + ((yy - 270) / 165) ** 2 < 1
+    image = np.where(body, 105.0, 0.0)
+    for centre in (180, 332):
+        image[((xx - centre) / 60) ** 2 + ((yy - 250) / 90) ** 2 < 1] = 12
+    image[np.hypot(xx - 256, yy - 330) < 22] = 240
+    image += rng.normal(0, 9, image.shape) * body
+    return image.clip(0, 255).astype(np.uint8)
+
+
+def with_text(
+    image: np.ndarray, text: str, xy: tuple[int, int], size: int = 18, fill: int = 235
+) -> np.ndarray:
     picture = Image.fromarray(image)
-    ImageDraw.Draw(picture).text(xy, text, fill=235, font=ImageFont.load_default(size))
+    ImageDraw.Draw(picture).text(xy, text, fill=fill, font=ImageFont.load_default(size))
     return np.asarray(picture)
 
 

@@ -35,8 +35,29 @@ def test_text_on_an_ultrasound_becomes_a_box_over_it():
     box = boxes[0]
     # Drawn at (20, 60): the letters themselves start a few pixels lower.
     assert box.x <= 22 and box.y <= 66 and box.x + box.width >= 200 and box.y + box.height >= 76
+    assert box.x + box.width <= 240  # the text ends at 231: the box does not run on
     assert "2024" in box.text or "03" in box.text
     assert scan.overlay_identifier_kinds(box.text)
+
+
+@pytest.mark.ocr
+@needs_ocr
+@pytest.mark.parametrize(
+    "xy, fill",
+    [((196, 240), 150), ((200, 400), 150), ((150, 200), 150), ((330, 250), 250)],
+    ids=["across-lungs", "across-lung-and-body", "lung-then-body", "across-lung-edge"],
+)
+def test_a_name_over_lungs_and_body_is_boxed_whole(xy, fill):
+    # Anatomy breaks such a line into pieces that no single mask sees whole and Tesseract
+    # reads in part; the proposal must still cover the whole line, or a redaction would
+    # leave half the name readable.
+    frame = images.with_text(images.chest_slice(), "JONES^MARY", xy, 22, fill)
+    drawn = images.with_text(np.zeros_like(frame), "JONES^MARY", xy, 22, 255)
+    first, last = np.flatnonzero(drawn.any(axis=0))[[0, -1]]
+    boxes = ocr.find_text(frame)
+    assert len(boxes) == 1
+    covered = min(boxes[0].x + boxes[0].width, last + 1) - max(boxes[0].x, first)
+    assert covered >= 0.95 * (last + 1 - first)
 
 
 @pytest.mark.ocr
