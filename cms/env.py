@@ -98,6 +98,13 @@ def env_url_list(name: str, schemes: set[str]) -> str:
     return raw
 
 
+def url_with_query(url: str, **defaults: str) -> str:
+    """``url`` with ``defaults`` added to its query where it does not set them already."""
+    parts = urllib.parse.urlsplit(url)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    return parts._replace(query=urllib.parse.urlencode({**defaults, **query})).geturl()
+
+
 def env_database(name: str, default: str, conn_max_age: int) -> dict:
     """Django's DATABASES entry from a database URL, with an error that names ``name``."""
     import dj_database_url

@@ -18,6 +18,7 @@ from cms.env import (
     env_str,
     env_url,
     env_url_list,
+    url_with_query,
 )
 from ops.logs import logging_config
 
@@ -241,16 +242,20 @@ if TASKS_REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {
         "default": {
-            "URL": TASKS_REDIS_URL,
+            # django-rq passes a URL's query to redis-py and ignores SOCKET_* keys beside it. A
+            # request that enqueues must fail fast on an unreachable Redis; the workers raise
+            # the read timeout above their wait for jobs themselves.
+            "URL": url_with_query(TASKS_REDIS_URL, socket_connect_timeout="2", socket_timeout="5"),
             # A 300-slice series takes about a minute; a job past this is stopped and retried.
             "DEFAULT_TIMEOUT": env_int("TASKS_JOB_TIMEOUT", 1800),
-            "SOCKET_CONNECT_TIMEOUT": 2,
-            "SOCKET_TIMEOUT": 5,
         }
     }
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The worker `manage.py rqworker` runs: RQ's, made to ride out a Redis restart
+# (ops/rq_worker.py). Inert on the database queue.
+RQ = {"WORKER_CLASS": "ops.rq_worker.Worker"}
 
 # --- Cache (rate limits, related cases): in-process embedded, Redis with CACHE_REDIS_URL ---
 # Rate limits count in the cache, so several web processes need a shared one: Redis (the

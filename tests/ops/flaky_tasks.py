@@ -1,5 +1,7 @@
-"""A task for the Redis tests: asks for a retry on its first attempt, succeeds on the next."""
+"""Tasks for the Redis tests: one asks for a retry on its first attempt and succeeds on the
+next; one takes its time."""
 
+import time
 from pathlib import Path
 
 from django_tasks import task
@@ -16,3 +18,9 @@ def flaky_task(marker: str) -> str:
         raise RetryLater("not yet")
     path.write_text("done")
     return "done"
+
+
+@task()
+def sleepy_task(seconds: float, marker: str) -> None:
+    time.sleep(seconds)
+    Path(marker).write_text("done")

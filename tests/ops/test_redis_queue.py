@@ -7,8 +7,11 @@ otherwise, and CASEBOOK_REQUIRE_SERVICES=1 (CI) turns the skip into a failure. U
 database 15, flushed first, so it never touches another run's queue.
 """
 
+import contextlib
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -108,9 +111,14 @@ class Workers:
 
 @pytest.fixture
 def workers(settings, tmp_path):
+    with _workers(settings, tmp_path, _redis_url()) as pool:
+        yield pool
+
+
+@contextlib.contextmanager
+def _workers(settings, tmp_path, redis_url: str):
     import django_rq
 
-    redis_url = _redis_url()
     database_url = _database_url()
     pool = Workers(redis_url, database_url, tmp_path)
     settings.RQ_QUEUES = {"default": {"URL": redis_url}}
@@ -219,3 +227,74 @@ def test_periodic_jobs_are_enqueued_on_redis_and_run_by_the_workers(workers):
     connection = django_rq.get_connection("default")
     done = {Job.fetch(i, connection=connection).func_name for i in finished.get_job_ids()}
     assert done == {f"{job.task.module_path}" for job in periodic.jobs()}
+
+
+class RedisServer:
+    """A redis-server of this test's own, configured as production's (append-only file), that
+    the test can stop and start again on the same port and data."""
+
+    def __init__(self, home: Path):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed (scripts/services.py up redis)")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.command = [
+            binary, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(home),
+            "--appendonly", "yes", "--save", "", "--logfile", str(home / "redis.log"),
+        ]  # fmt: skip
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import redis
+
+        self.process = subprocess.Popen(self.command, start_new_session=True)  # noqa: S603
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if client.ping():
+                    return
+            except redis.exceptions.RedisError:
+                time.sleep(0.1)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_workers_ride_out_a_redis_restart_mid_job(own_redis, settings, tmp_path):
+    """Redis away for 15 s while a job runs: the worker running it finishes it, no worker
+    exits, and a retry after the restart still runs after its backoff (the scheduler lived)."""
+    from tests.ops.flaky_tasks import flaky_task, sleepy_task
+
+    pool_dir = tmp_path / "pool"
+    pool_dir.mkdir()
+    with _workers(settings, pool_dir, own_redis.url) as pool:
+        slept = tmp_path / "slept"
+        sleepy_task.enqueue(8, str(slept))
+        _wait_for(lambda: "sleepy_task" in pool.log.read_text(), 30, "the job started", pool)
+        own_redis.stop()
+        time.sleep(15)
+        own_redis.start()
+
+        retried = tmp_path / "retried"
+        flaky_task.enqueue(str(retried))
+        _wait_for(lambda: retried.exists() and retried.read_text() == "done", 45, "retried", pool)
+        _wait_for(slept.exists, 5, "the job running during the outage finished", pool)
+        assert len(pool.live()) == 2, pool.log.read_text()
+        assert "quitting" not in pool.log.read_text()
