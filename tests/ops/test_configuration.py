@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from cms.env import SettingError, env_bucket, env_choice, env_database, env_url, env_url_list
+from cms.env import (
+    SettingError,
+    env_bucket,
+    env_choice,
+    env_database,
+    env_url,
+    env_url_list,
+    url_with_query,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,3 +143,16 @@ def test_check_services_passes_when_everything_answers(tmp_path):
     result = _manage({"CASEBOOK_MEDIA_ROOT": str(tmp_path)}, "check_services")
     assert result.returncode == 0, result.stderr
     assert "Every configured service answers." in result.stdout
+
+
+def test_the_queue_connection_times_out_as_set_unless_the_url_says_otherwise():
+    # django-rq hands a URL's query to redis-py and ignores SOCKET_* keys beside a URL.
+    from django_rq.connection_utils import get_redis_connection
+
+    def pool_kwargs(url):
+        url = url_with_query(url, socket_connect_timeout="2", socket_timeout="5")
+        return get_redis_connection({"URL": url}).connection_pool.connection_kwargs
+
+    assert pool_kwargs("redis://127.0.0.1:6379/0")["socket_connect_timeout"] == 2
+    assert pool_kwargs("redis://127.0.0.1:6379/0")["socket_timeout"] == 5
+    assert pool_kwargs("redis://127.0.0.1:6379/0?socket_timeout=9")["socket_timeout"] == 9
