@@ -169,7 +169,10 @@ def run_faults(stack, args) -> None:
               f"{row['uploads_ok']} |")  # fmt: skip
     print(f"\nuploads settled {settle:.0f} s after the load; outbox drained in {drain:.0f} s")
     print(f"index: {index}; republished during the node outage with a stale document: {stale}")
-    print(f"writes: {lost}; RQ workers restarted by the supervisor: {stack.worker_restarts}")
+    alive = sum(worker.poll() is None for worker in stack.workers)
+    print(
+        f"writes: {lost}; RQ workers still running (none restarted): {alive}/{len(stack.workers)}"
+    )
     lost_total = lost["missing"] + lost["stuck_processing"] + lost["orphan_objects"]
     lost_total += lost["missing_objects"] + stale + index["pending"] + lost.get("lost_comments", 0)
     print(f"\nlost writes: {lost_total}")

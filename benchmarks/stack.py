@@ -19,7 +19,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -75,8 +74,6 @@ class Stack:
         self.web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
         self.scheduler: subprocess.Popen | None = None
-        self._supervisor: threading.Thread | None = None
-        self.worker_restarts = 0
 
     # -- set-up -------------------------------------------------------------------------------
 
