@@ -5,11 +5,11 @@ RQ's worker retries only its wait for the next job. Anything else that meets a R
 restarting (a heartbeat while a job runs, the job's result, the scheduler's lock) raises: the
 worker logs "found an unhandled exception, quitting" and exits, and the scheduler process (the
 one that runs retries after their backoff) dies and is started again only at the next
-maintenance, ten minutes later by default. So every Redis command of the worker and of its
-scheduler retries with backoff for about a minute (a restart, a failover, an append-only file
-loading), and maintenance comes every minute, which brings back a scheduler that a longer
-outage killed. A worker that still gives up exits, and the process supervisor starts it again
-(docs/deployment.md).
+maintenance, ten minutes later by default. So every Redis command of the worker, of its
+scheduler and of the tasks it runs retries with backoff for about a minute (a restart, a
+failover, an append-only file loading), and maintenance comes every minute, which brings back
+a scheduler that a longer outage killed. A worker that still gives up exits, and the process
+supervisor starts it again (docs/deployment.md).
 
 Web processes keep their fail-fast connection: a request must not wait a minute for Redis.
 """
@@ -39,3 +39,23 @@ class Worker(RQWorker):
         super().__init__(queues, *args, **kwargs)
         # The queues share this connection's pool; the scheduler process copies its settings.
         self.connection.connection_pool.set_retry(outage_retry())
+        _tasks_connections_retry()
+
+
+def _tasks_connections_retry() -> None:
+    """Give the same retry to every connection django-rq opens later in this process: a task
+    that enqueues (its own retry after a backoff, the index updates of what it saved) gets a
+    new connection from django-rq each time, with redis-py's few seconds of retries only."""
+    from django_rq import queues
+
+    if getattr(queues.get_connection, "rides_out_outages", False):
+        return
+    connect = queues.get_connection
+
+    def get_connection(*args, **kwargs):
+        connection = connect(*args, **kwargs)
+        connection.connection_pool.set_retry(outage_retry())
+        return connection
+
+    get_connection.rides_out_outages = True
+    queues.get_connection = get_connection

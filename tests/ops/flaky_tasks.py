@@ -21,6 +21,8 @@ def flaky_task(marker: str) -> str:
 
 
 @task()
-def sleepy_task(seconds: float, marker: str) -> None:
+def sleepy_task(seconds: float, marker: str, then_flaky: str) -> None:
+    """Sleep, then enqueue ``flaky_task(then_flaky)``: a task's own enqueue."""
     time.sleep(seconds)
     Path(marker).write_text("done")
+    flaky_task.enqueue(then_flaky)
