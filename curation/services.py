@@ -4,8 +4,6 @@ these. Editors' decisions go to Wagtail's audit log on the case (its history sho
 tell the case's author.
 """
 
-from functools import partial
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +24,7 @@ from curation.models import (
 from curation.models.saved import MAX_TITLE_LENGTH
 from notifications.models import Event
 from notifications.services import notify
+from ops.commit import run_after_commit
 
 FEATURED = "casebook.curation.feature"
 UNFEATURED = "casebook.curation.unfeature"
@@ -48,7 +47,7 @@ def _reindex_on_commit(page_ids) -> None:
 
     ids = sorted(set(page_ids))
     if ids:
-        transaction.on_commit(partial(enqueue_many, ids, "index"), robust=True)
+        run_after_commit(enqueue_many, ids, "index")
 
 
 # --- Featured cases and the case of the week ---------------------------------------------
@@ -86,7 +85,7 @@ def record_weekly_case(weekly, user) -> None:
     and its author is told."""
     from curation.home import schedule_changed
 
-    transaction.on_commit(schedule_changed, robust=True)
+    run_after_commit(schedule_changed)
     log(
         instance=weekly.case,
         action=WEEKLY,

@@ -1,9 +1,8 @@
 """Receivers that only enqueue work once the change has committed."""
 
-from functools import partial
-
-from django.db import transaction
 from wagtail.signals import page_published
+
+from ops.commit import run_after_commit
 
 
 def home_published(sender, instance, revision=None, **kwargs) -> None:
@@ -11,7 +10,7 @@ def home_published(sender, instance, revision=None, **kwargs) -> None:
     from curation.tasks import sync_featured_task
 
     user_id = getattr(revision, "user_id", None)
-    transaction.on_commit(partial(sync_featured_task.enqueue, instance.pk, user_id), robust=True)
+    run_after_commit(sync_featured_task.enqueue, instance.pk, user_id)
 
 
 def connect() -> None:

@@ -1,12 +1,10 @@
 """Follow-up work on media when a case changes. Receivers only enqueue on commit."""
 
-from functools import partial
-
-from django.db import transaction
+from ops.commit import run_after_commit
 
 
 def case_published(sender, instance, **kwargs) -> None:
     """A published revision may drop media: delete what no version holds any more."""
     from media_pipeline.tasks import purge_removed_media_task
 
-    transaction.on_commit(partial(purge_removed_media_task.enqueue, instance.pk), robust=True)
+    run_after_commit(purge_removed_media_task.enqueue, instance.pk)

@@ -8,7 +8,6 @@ title: only who did what and a link into Casebook, where access is checked.
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -28,6 +27,7 @@ from notifications.models import (
     NotificationPreference,
     OutcomeReminder,
 )
+from ops.commit import run_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def _email_immediately(notification_ids: list[int], recipient_ids: list[int]) ->
             pk__in=notification_ids, recipient_id__in=immediate
         ).values_list("pk", flat=True)
     )
-    transaction.on_commit(partial(send_notification_emails_task.enqueue, ids), robust=True)
+    run_after_commit(send_notification_emails_task.enqueue, ids)
 
 
 def fan_out(page_id: int, actor_id: int | None, first: dict[int, str], rest: str, **refs) -> int:

@@ -1,13 +1,11 @@
 """Notify authors of review decisions and applicants of verification. Receivers only
 enqueue a task on commit."""
 
-from functools import partial
-
-from django.db import transaction
+from ops.commit import run_after_commit
 
 
 def _enqueue(task, *args) -> None:
-    transaction.on_commit(partial(task.enqueue, *args), robust=True)
+    run_after_commit(task.enqueue, *args)
 
 
 def workflow_approved(sender, instance, user=None, **kwargs) -> None:

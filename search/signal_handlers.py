@@ -2,15 +2,12 @@
 rolled-back change is never indexed; the work runs ``robust``ly (an error is logged, never
 raised into the request that published), and a failing engine never fails the change."""
 
-from functools import partial
-
-from django.db import transaction
-
+from ops.commit import run_after_commit
 from search import services
 
 
 def _on_commit(func, *args) -> None:
-    transaction.on_commit(partial(func, *args), robust=True)
+    run_after_commit(func, *args)
 
 
 def case_published(sender, instance, **kwargs) -> None:

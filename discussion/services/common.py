@@ -1,10 +1,7 @@
 """What every discussion write shares: the conflict error and the follow-up on commit."""
 
-from functools import partial
-
-from django.db import transaction
-
 from discussion.stats import refresh_activity
+from ops.commit import run_after_commit
 
 
 class Conflict(Exception):
@@ -21,9 +18,9 @@ def discussion_changed(page_id: int) -> None:
     from search.services import enqueue_index
 
     refresh_activity(page_id)
-    transaction.on_commit(partial(enqueue_index, page_id), robust=True)
+    run_after_commit(enqueue_index, page_id)
 
 
 def after_commit(task, *args) -> None:
     """Enqueue ``task`` with ``args`` once the current transaction commits."""
-    transaction.on_commit(partial(task.enqueue, *args), robust=True)
+    run_after_commit(task.enqueue, *args)

@@ -235,3 +235,22 @@ def test_a_deleted_user_leaves_a_readable_thread(client, case, post):
     client.force_login(make_clinician())
     page = client.get(case.url).content.decode()
     assert "Still useful" in page and "Former member" in page
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_comment_posted_while_the_task_queue_is_away_is_kept(client, case, peer, monkeypatch):
+    # Its follow-up (reindex, notifications) cannot be enqueued: the comment is committed,
+    # the error logged, and the author sees the comment, not a 500 (a Django 5.2 robust
+    # on-commit hook that is a functools.partial turned the error into one).
+    from django_tasks.base import Task
+    from redis.exceptions import ConnectionError
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(Task, "enqueue", refuse)
+    client.force_login(peer)
+    response = client.post(comment_url(case), {"body": "Seen this before?"})
+
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Seen this before?"
