@@ -7,7 +7,7 @@ annotations), a horizontal closing that joins letters into lines, then connected
 of a text line's height, length and fill; the speckle of an ultrasound or the noise of a CT
 merges into blobs too large or too ragged to be a line. Tesseract then reads each candidate
 line alone (page segmentation "single line"), on a crop made dark-on-light and enlarged when
-small, from up to three views (smoothed, strokes only, the line's own colour only) until one
+small, from its views in turn (smoothed, strokes only, the line's own colour only) until one
 reads surely. A candidate counts as text when Tesseract reads two letters or digits surely or
 five fairly surely: single letters ("L", "R") and noise are not boxes.
 
@@ -199,7 +199,7 @@ class _FrameViews(NamedTuple):
 
 def _read_line(reader, frame_views: _FrameViews, box) -> tuple[str, float]:
     """The surest reading of a candidate line among its views. A sure reading ends the
-    search: most lines need one Tesseract call, and only texture pays for all three."""
+    search: most lines need one Tesseract call, and only texture pays for every view."""
     best = ("", 0.0)
     for view in frame_views.for_reading(box):
         reading = reader.read_line(_crop_for_reading(view, *box))
@@ -335,8 +335,8 @@ def _thin_strokes(grey: np.ndarray) -> np.ndarray:
 
 
 def _one_colour_strokes(grey: np.ndarray) -> np.ndarray:
-    """Pixels that share their exact grey level with a neighbour and stand 20 levels off
-    their neighbourhood's median: the cores of strokes drawn in one colour, as a modality
+    """Pixels in a run of three of one exact grey level (down or across) that stand 20 levels
+    off their neighbourhood's median: the cores of strokes drawn in one colour, as a modality
     burns in its annotations. Speckle and noise take a new value at almost every pixel, and
     a flat background is its own median; so text over anatomy stands out even where the
     anatomy is as bright or as varied as the text."""
