@@ -1,7 +1,8 @@
 """Task retries with backoff, and dead letters for tasks that give up.
 
 Wrap a task's function (under ``@task()``) with ``@resilient(...)``. The work signals a
-dependency that is away (storage, an engine) by raising ``RetryLater``: the task is enqueued
+dependency that is away (storage, an engine) by raising ``RetryLater``, and a database that is
+away (``OperationalError``, ``InterfaceError``) counts as one: the task is enqueued
 again after ``base * 2**(attempt-1)`` seconds (jittered, capped), up to ``max_attempts``; then
 ``on_give_up(*args)`` settles the work (e.g. fails the upload with a message) and a
 ``DeadLetter`` records it for editors. Any other exception is recorded as a dead letter and
@@ -51,7 +52,7 @@ def resilient(
         def run(*args, attempt: int = 1, request_id: str = ""):
             with context.bound(request_id=request_id, task_name=func.__name__):
                 try:
-                    return func(*args)
+                    return _database_away_is_retry(func, args)
                 except RetryLater as exc:
                     reason = type(exc.__cause__ or exc).__name__
                     if attempt >= max_attempts:
@@ -71,6 +72,18 @@ def resilient(
         return run
 
     return decorate
+
+
+def _database_away_is_retry(func, args):
+    """``func(*args)``, with the database away (restarting, failing over) asking for a retry
+    like any other dependency: the work is safe to run again, and failing it would leave an
+    upload "processing" until the stalled-upload sweep."""
+    from django.db import InterfaceError, OperationalError
+
+    try:
+        return func(*args)
+    except (OperationalError, InterfaceError) as exc:
+        raise RetryLater("the database is away") from exc
 
 
 def enqueue_again(task_path: str, args, attempt: int, request_id: str, delay: float) -> None:

@@ -152,3 +152,28 @@ def test_a_queue_or_database_outage_while_committing_is_retried_not_failed(
     assert UploadedFile.objects.get().status == UploadStatus.READY
     assert calls["n"] == 2
     assert len(media_env.stored_files()) == 3
+
+
+def test_the_database_away_when_a_task_starts_is_retried_not_failed(
+    author, case, media_env, upload, monkeypatch
+):
+    """Seen in the fault run: a PostgreSQL restart as a worker began an upload's task. Its
+    first query failed, the task failed, and the file stayed "processing"."""
+    from django.db import OperationalError
+
+    from media_pipeline import services
+
+    real_process = services.process_uploaded_file
+    calls = {"n": 0}
+
+    def database_restarting(file_id):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("the database system is shutting down")
+        return real_process(file_id)
+
+    monkeypatch.setattr(services, "process_uploaded_file", database_restarting)
+    upload(case, {"a.dcm": _one_dicom()}, user=author)
+    assert UploadedFile.objects.get().status == UploadStatus.READY
+    assert calls["n"] == 2
+    assert not DeadLetter.objects.exists()
