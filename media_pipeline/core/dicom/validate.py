@@ -12,7 +12,6 @@ from io import BytesIO
 from pydicom import dcmread
 from pydicom.dataset import Dataset
 from pydicom.encaps import generate_fragments
-from pydicom.errors import InvalidDicomError
 from pydicom.uid import UID, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from media_pipeline.core.errors import MediaRejected
@@ -113,7 +112,7 @@ def _parse(data: bytes) -> Dataset:
         raise MediaRejected("the file is not DICOM", code="not_dicom")
     try:
         ds = dcmread(BytesIO(data), force=not has_preamble)
-    except (InvalidDicomError, EOFError, ValueError, KeyError, OverflowError) as exc:
+    except Exception as exc:  # pydicom raises a dozen kinds on hostile bytes: all mean corrupt
         raise MediaRejected("the DICOM file is truncated or corrupt", code="corrupt") from exc
     if _has_short_value(ds) or (has_preamble and len(ds) == 0):
         raise MediaRejected("the DICOM file is truncated", code="truncated")
@@ -162,6 +161,13 @@ def native_length(ds: Dataset) -> int:
 
 def _check_pixels(ds: Dataset) -> None:
     if not any(keyword in ds for keyword in PIXEL_KEYWORDS):
+        if next(reversed(ds.keys())) < PIXEL_DATA:
+            # Elements are in tag order, so nothing after where the pixels belong: the file
+            # was most likely cut between two elements. Say so rather than "no image".
+            raise MediaRejected(
+                "the DICOM file ends before its image data: it is truncated or incomplete",
+                code="truncated",
+            )
         raise MediaRejected("the DICOM object contains no image", code="not_an_image")
     try:
         rows, cols = int(attribute(ds, ROWS)), int(attribute(ds, COLUMNS))
