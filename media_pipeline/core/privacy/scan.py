@@ -182,7 +182,11 @@ def _scaled(box: ocr.TextBox, factor: float) -> ocr.TextBox:
     )
 
 
-def proposals(boxes: list[ocr.TextBox], *, margin: int = 2) -> list[dict]:
+# Pixels added on every side of a line found: anti-aliased edges of its letters.
+PROPOSAL_MARGIN = 2
+
+
+def proposals(boxes: list[ocr.TextBox], *, margin: int = PROPOSAL_MARGIN) -> list[dict]:
     """Redaction proposals for the editor: one box per place (boxes found in several frames
     at the same place are one), a small margin added, and what the text looks like — never
     the text itself."""
