@@ -117,6 +117,11 @@ def _parse(data: bytes) -> Dataset:
     if _has_short_value(ds) or (has_preamble and len(ds) == 0):
         raise MediaRejected("the DICOM file is truncated", code="truncated")
     if "SOPClassUID" not in ds and "DirectoryRecordSequence" not in ds:
+        if len(ds) and _ends_before(ds, SOP_CLASS):
+            raise MediaRejected(
+                "the DICOM file ends before its SOP Class UID: it is truncated or incomplete",
+                code="truncated",
+            )
         # It parsed as DICOM, so say what is missing rather than "not DICOM": without the
         # class, nothing tells an image from a report, a plan or a directory.
         raise MediaRejected(
@@ -133,6 +138,13 @@ def _has_short_value(ds: Dataset) -> bool:
     elem = ds.get_item(next(reversed(ds.keys())))
     declared = getattr(elem, "length", UNDEFINED_LENGTH)
     return declared != UNDEFINED_LENGTH and len(elem.value or b"") < declared
+
+
+def _ends_before(ds: Dataset, tag: int) -> bool:
+    # Elements are stored in tag order, so a data set whose last element comes before ``tag``
+    # stopped short of it: most likely a file cut between two elements. Saying "truncated"
+    # beats "no image" or "no SOP Class UID" for such a file.
+    return next(reversed(ds.keys())) < tag
 
 
 def _check_object_type(ds: Dataset) -> None:
@@ -161,9 +173,7 @@ def native_length(ds: Dataset) -> int:
 
 def _check_pixels(ds: Dataset) -> None:
     if not any(keyword in ds for keyword in PIXEL_KEYWORDS):
-        if next(reversed(ds.keys())) < PIXEL_DATA:
-            # Elements are in tag order, so nothing after where the pixels belong: the file
-            # was most likely cut between two elements. Say so rather than "no image".
+        if _ends_before(ds, PIXEL_DATA):
             raise MediaRejected(
                 "the DICOM file ends before its image data: it is truncated or incomplete",
                 code="truncated",

@@ -9,8 +9,7 @@ from media_pipeline.core.dicom.validate import read_dicom
 from media_pipeline.core.errors import MediaRejected
 from tests.media_pipeline.media_files import dicom_bytes
 
-# "no_sop_class" is what a cut just after the first element or two of the data set looks like.
-FITTING_CODES = {"not_dicom", "truncated", "corrupt", "no_sop_class"}
+FITTING_CODES = {"not_dicom", "truncated", "corrupt"}
 
 
 def test_a_file_cut_at_any_byte_is_rejected_as_cut_or_corrupt():
@@ -32,3 +31,12 @@ def test_a_file_cut_between_elements_before_its_pixels_says_truncated():
         read_dicom(data[: data.rindex(pixel_data_tag)])
     assert caught.value.code == "truncated"
     assert "ends before its image data" in str(caught.value)
+
+
+def test_a_file_cut_before_its_sop_class_says_truncated():
+    data = dicom_bytes(study_uid=generate_uid(), series_uid=generate_uid())
+    sop_class_tag = b"\x08\x00\x16\x00"
+    with pytest.raises(MediaRejected) as caught:
+        read_dicom(data[: data.index(sop_class_tag, 132)])
+    assert caught.value.code == "truncated"
+    assert "ends before its SOP Class UID" in str(caught.value)
