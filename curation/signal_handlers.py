@@ -2,7 +2,7 @@
 
 from wagtail.signals import page_published
 
-from ops.commit import run_after_commit
+from ops.commit import enqueue_after_commit
 
 
 def home_published(sender, instance, revision=None, **kwargs) -> None:
@@ -10,7 +10,7 @@ def home_published(sender, instance, revision=None, **kwargs) -> None:
     from curation.tasks import sync_featured_task
 
     user_id = getattr(revision, "user_id", None)
-    run_after_commit(sync_featured_task.enqueue, instance.pk, user_id)
+    enqueue_after_commit(sync_featured_task, instance.pk, user_id)
 
 
 def connect() -> None:

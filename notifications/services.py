@@ -27,7 +27,7 @@ from notifications.models import (
     NotificationPreference,
     OutcomeReminder,
 )
-from ops.commit import run_after_commit
+from ops.commit import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def _email_immediately(notification_ids: list[int], recipient_ids: list[int]) ->
             pk__in=notification_ids, recipient_id__in=immediate
         ).values_list("pk", flat=True)
     )
-    run_after_commit(send_notification_emails_task.enqueue, ids)
+    enqueue_after_commit(send_notification_emails_task, ids)
 
 
 def fan_out(page_id: int, actor_id: int | None, first: dict[int, str], rest: str, **refs) -> int:

@@ -1,17 +1,13 @@
 """Notify authors of review decisions and applicants of verification. Receivers only
 enqueue a task on commit."""
 
-from ops.commit import run_after_commit
-
-
-def _enqueue(task, *args) -> None:
-    run_after_commit(task.enqueue, *args)
+from ops.commit import enqueue_after_commit
 
 
 def workflow_approved(sender, instance, user=None, **kwargs) -> None:
     from notifications.tasks import notify_case_reviewed_task
 
-    _enqueue(notify_case_reviewed_task, int(instance.object_id), _pk(user), True, "")
+    enqueue_after_commit(notify_case_reviewed_task, int(instance.object_id), _pk(user), True, "")
 
 
 def workflow_rejected(sender, instance, user=None, **kwargs) -> None:
@@ -19,13 +15,15 @@ def workflow_rejected(sender, instance, user=None, **kwargs) -> None:
 
     rejected = instance.task_states.filter(status="rejected").order_by("-finished_at").first()
     message = rejected.comment if rejected else ""
-    _enqueue(notify_case_reviewed_task, int(instance.object_id), _pk(user), False, message)
+    enqueue_after_commit(
+        notify_case_reviewed_task, int(instance.object_id), _pk(user), False, message
+    )
 
 
 def verification_decided(sender, profile, by, verified, **kwargs) -> None:
     from notifications.tasks import notify_verification_task
 
-    _enqueue(notify_verification_task, profile.user_id, _pk(by), verified)
+    enqueue_after_commit(notify_verification_task, profile.user_id, _pk(by), verified)
 
 
 def _pk(user) -> int | None:

@@ -15,3 +15,8 @@ def run_after_commit(func, *args) -> None:
 
     hook.__qualname__ = getattr(func, "__qualname__", type(func).__name__)
     transaction.on_commit(hook, robust=True)
+
+
+def enqueue_after_commit(task, *args) -> None:
+    """Enqueue ``task`` with ``args`` once the current transaction commits."""
+    run_after_commit(task.enqueue, *args)

@@ -6,23 +6,19 @@ from ops.commit import run_after_commit
 from search import services
 
 
-def _on_commit(func, *args) -> None:
-    run_after_commit(func, *args)
-
-
 def case_published(sender, instance, **kwargs) -> None:
     from search import alerts
 
-    _on_commit(services.enqueue_index, instance.pk)
-    _on_commit(alerts.queue_case, instance.pk)
+    run_after_commit(services.enqueue_index, instance.pk)
+    run_after_commit(alerts.queue_case, instance.pk)
 
 
 def case_unpublished(sender, instance, **kwargs) -> None:
-    _on_commit(services.enqueue_index, instance.pk)
+    run_after_commit(services.enqueue_index, instance.pk)
 
 
 def case_deleted(sender, instance, **kwargs) -> None:
-    _on_commit(services.enqueue_delete, instance.pk)
+    run_after_commit(services.enqueue_delete, instance.pk)
 
 
 def page_moved(sender, instance, **kwargs) -> None:
@@ -44,7 +40,7 @@ def _reconcile_cases_under(page) -> None:
     from cases.models import CasePage
 
     ids = list(CasePage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
-    _on_commit(services.enqueue_many, ids, "index")
+    run_after_commit(services.enqueue_many, ids, "index")
 
 
 def condition_changed(sender, instance, **kwargs) -> None:
@@ -58,7 +54,7 @@ def condition_changed(sender, instance, **kwargs) -> None:
     cases = CasePage.objects.live().filter(diagnosis=instance)
     by_differential = CasePage.objects.live().filter(differentials__condition=instance)
     ids = {*cases.values_list("pk", flat=True), *by_differential.values_list("pk", flat=True)}
-    _on_commit(services.enqueue_many, sorted(ids), "index")
+    run_after_commit(services.enqueue_many, sorted(ids), "index")
 
 
 def condition_deleted(sender, instance, **kwargs) -> None:
@@ -68,7 +64,7 @@ def condition_deleted(sender, instance, **kwargs) -> None:
 
 
 def media_changed(sender, page_id, **kwargs) -> None:
-    _on_commit(services.enqueue_index, page_id)
+    run_after_commit(services.enqueue_index, page_id)
 
 
 def migrated(sender, using="default", **kwargs) -> None:

@@ -10,8 +10,9 @@ from discussion.models import Comment, CommentVersion
 from discussion.models.comments import MAX_BODY_LENGTH
 from discussion.permissions import can_moderate
 from discussion.text import clean_post_text, find_mentions, render_post, require_no_identifiers
+from ops.commit import enqueue_after_commit
 
-from .common import Conflict, after_commit, discussion_changed
+from .common import Conflict, discussion_changed
 from .follows import follow_on_taking_part
 
 
@@ -45,7 +46,7 @@ def add_comment(
     discussion_changed(page.pk)
     from notifications.tasks import notify_comment_task
 
-    after_commit(notify_comment_task, comment.pk, [m.user.pk for m in mentions])
+    enqueue_after_commit(notify_comment_task, comment.pk, [m.user.pk for m in mentions])
     return comment
 
 
@@ -77,7 +78,7 @@ def edit_comment(comment: Comment, user, body: str, not_identifiers: Iterable[st
     if new:
         from notifications.tasks import notify_mentions_task
 
-        after_commit(notify_mentions_task, comment.pk, new)
+        enqueue_after_commit(notify_mentions_task, comment.pk, new)
     return comment
 
 

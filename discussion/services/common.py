@@ -1,4 +1,4 @@
-"""What every discussion write shares: the conflict error and the follow-up on commit."""
+"""What every discussion write shares: the conflict error and the index update on commit."""
 
 from discussion.stats import refresh_activity
 from ops.commit import run_after_commit
@@ -19,8 +19,3 @@ def discussion_changed(page_id: int) -> None:
 
     refresh_activity(page_id)
     run_after_commit(enqueue_index, page_id)
-
-
-def after_commit(task, *args) -> None:
-    """Enqueue ``task`` with ``args`` once the current transaction commits."""
-    run_after_commit(task.enqueue, *args)

@@ -14,8 +14,9 @@ from discussion.models import ConfirmedDiagnosis, Proposal, ProposalVote
 from discussion.models.proposals import MAX_FREE_TEXT_LENGTH, MAX_RATIONALE_LENGTH
 from discussion.permissions import can_confirm
 from discussion.text import clean_post_text, render_post, require_no_identifiers
+from ops.commit import enqueue_after_commit
 
-from .common import Conflict, after_commit, discussion_changed
+from .common import Conflict, discussion_changed
 from .follows import follow_on_taking_part
 
 
@@ -92,7 +93,7 @@ def propose(
     discussion_changed(page.pk)
     from notifications.tasks import notify_proposal_task
 
-    after_commit(notify_proposal_task, proposal.pk)
+    enqueue_after_commit(notify_proposal_task, proposal.pk)
     return proposal
 
 
@@ -188,5 +189,5 @@ def confirm_diagnosis(
     discussion_changed(page.pk)
     from notifications.tasks import notify_confirmed_task
 
-    after_commit(notify_confirmed_task, page.pk, user.pk)
+    enqueue_after_commit(notify_confirmed_task, page.pk, user.pk)
     return confirmed
